@@ -1,0 +1,58 @@
+"""Admin permission policies for documents and images that add the clearance check to Wagtail's own.
+
+Listings, choosers and edit views of the admin ask these, so a superuser or editor never sees the title or
+thumbnail of an item above their clearance or outside its 知悉范围.
+"""
+
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permission_policies.collections import CollectionOwnershipPermissionPolicy
+from wagtail.permission_policies.pages import PagePermissionPolicy
+
+from portal import access
+
+
+class ClearanceCollectionOwnershipPermissionPolicy(CollectionOwnershipPermissionPolicy):
+    def user_has_permission_for_instance(self, user, action, instance):
+        return access.can_view(user, instance) and super().user_has_permission_for_instance(user, action, instance)
+
+    def user_has_any_permission_for_instance(self, user, actions, instance):
+        return access.can_view(user, instance) and super().user_has_any_permission_for_instance(user, actions, instance)
+
+    def instances_user_has_permission_for(self, user, action):
+        return access.visible(super().instances_user_has_permission_for(user, action), user)
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        return access.visible(super().instances_user_has_any_permission_for(user, actions), user)
+
+
+class ClearancePagePermissionPolicy(PagePermissionPolicy):
+    """Admin page listings, search and choosers show only pages the user is cleared to read."""
+
+    def explorable_instances(self, user):
+        return access.visible(super().explorable_instances(user), user)
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        return access.visible(super().instances_user_has_any_permission_for(user, actions), user)
+
+
+class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
+    """An append-only record (the read audit): it can be viewed, never added, edited or deleted in the admin."""
+
+    def user_has_permission(self, user, action):
+        return action == "view" and super().user_has_permission(user, action)
+
+
+def register():
+    from wagtail.permissions import register_permission_policy
+
+    from portal.models import PortalPage, ReadAuditEntry, SecureDocument, SecureImage
+
+    register_permission_policy(ReadAuditEntry, ReadOnlyPermissionPolicy(ReadAuditEntry), exact_class=True)
+
+    register_permission_policy(PortalPage, ClearancePagePermissionPolicy(PortalPage), exact_class=True)
+
+    for model, auth_model in ((SecureDocument, "wagtaildocs.Document"), (SecureImage, "wagtailimages.Image")):
+        policy = ClearanceCollectionOwnershipPermissionPolicy(
+            model, auth_model=auth_model, owner_field_name="uploaded_by_user"
+        )
+        register_permission_policy(model, policy, exact_class=True)

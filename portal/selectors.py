@@ -1,0 +1,22 @@
+"""Reads shown to users. Every one goes through portal.access."""
+
+from wagtail.models import Site
+
+from portal import access
+from portal.models import PortalPage
+
+
+def menu_pages_for(*, user, request=None):
+    """Top-level menu: the site root's live, in-menu children the user may read."""
+    site = Site.find_for_request(request) if request is not None else Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        return []
+    root = site.root_page
+    pages = PortalPage.objects.child_of(root).live().in_menu().order_by("path")
+    return list(access.visible(pages, user, request).specific())
+
+
+def children_for(*, page, user, request=None):
+    """A page's live children the user may read, in tree order (index listings)."""
+    pages = PortalPage.objects.child_of(page).live().order_by("path")
+    return access.visible(pages, user, request).specific()
