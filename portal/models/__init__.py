@@ -1,0 +1,16 @@
+from .audit import ReadAuditEntry
+from .marking import MarkingMixin
+from .media import SecureDocument, SecureImage, SecureRendition
+from .pages import PortalPage
+from .people import Department, SecurityProfile
+
+__all__ = [
+    "Department",
+    "MarkingMixin",
+    "PortalPage",
+    "ReadAuditEntry",
+    "SecureDocument",
+    "SecureImage",
+    "SecureRendition",
+    "SecurityProfile",
+]

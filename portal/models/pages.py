@@ -1,0 +1,79 @@
+"""The portal's base page (WAGTAIL_PAGE_MODEL): every page type carries the security marking.
+
+This module imports no other project app. Its migrations follow Wagtail's three-step base-page pattern and must
+never be regenerated or squashed.
+"""
+
+from django.contrib.auth.models import Group
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.models import AbstractPage
+from wagtail.models.pages import AbstractPageMeta, DefaultBasePageMixin
+from wagtail.search import index
+
+from .marking import MarkingMixin
+
+MARKING_INPUTS = {"clearance", "scope", "path", "alias_of", "slug"}
+
+
+class PortalPage(MarkingMixin, AbstractPage, DefaultBasePageMixin):
+    scope = ParentalManyToManyField(
+        Group,
+        verbose_name=_("need-to-know scope"),
+        blank=True,
+        related_name="+",
+        help_text=_("Departments or groups allowed to read. Empty = everyone with the clearance."),
+    )
+
+    search_fields = [
+        *AbstractPage.search_fields,
+        *DefaultBasePageMixin.search_fields,
+        index.FilterField("effective_clearance"),
+        index.FilterField("effective_scope"),
+    ]
+
+    secrecy_panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("clearance"),
+                FieldPanel("secrecy_term"),
+                FieldPanel("secrecy_until"),
+                FieldPanel("classification_basis"),
+                FieldPanel("classifier"),
+                FieldPanel("scope"),
+            ],
+            heading=_("Secrecy"),
+        )
+    ]
+    promote_panels = DefaultBasePageMixin.promote_panels
+    settings_panels = [*AbstractPage.settings_panels, *secrecy_panels]
+
+    class Meta(AbstractPageMeta):
+        pass
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._stored_marking = (
+            instance.__dict__.get("effective_clearance"),
+            instance.__dict__.get("effective_scope"),
+        )
+        return instance
+
+    def clean(self):
+        super().clean()
+        self.clean_marking()
+
+    def save(self, *args, **kwargs):
+        # The denormalised marking must hold on every write path (admin, actions, imports), so it is computed here.
+        from portal.services.marking import page_marking_apply, page_marking_refresh_after_save
+
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and not MARKING_INPUTS.intersection(update_fields):
+            # Draft revisions save only bookkeeping fields; an unpublished marking must not reach the subtree.
+            return super().save(*args, **kwargs)
+        changed = page_marking_apply(self)
+        super().save(*args, **kwargs)
+        page_marking_refresh_after_save(self, changed=changed)
+        self._stored_marking = (self.effective_clearance, self.effective_scope)
