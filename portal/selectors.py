@@ -3,7 +3,7 @@
 from wagtail.models import Site
 
 from portal import access
-from portal.models import PortalPage
+from portal.models import Notification, PortalPage
 
 
 def menu_pages_for(*, user, request=None):
@@ -20,3 +20,10 @@ def children_for(*, page, user, request=None):
     """A page's live children the user may read, in tree order (index listings)."""
     pages = PortalPage.objects.child_of(page).live().order_by("path")
     return access.visible(pages, user, request).specific()
+
+
+def notifications_for(*, user):
+    """The user's own notifications, newest first. Their text is generic by construction (no titles)."""
+    if not user.is_authenticated:
+        return Notification.objects.none()
+    return Notification.objects.filter(user=user).order_by("-created_at")

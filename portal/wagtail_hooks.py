@@ -96,8 +96,8 @@ class DepartmentViewSet(ModelViewSet):
     model = Department
     icon = "group"
     menu_label = _("Departments")
-    form_fields = ["name", "code"]
-    list_display = ["name", "code"]
+    form_fields = ["name", "code", "head"]
+    list_display = ["name", "code", "head"]
     search_fields = ["name", "code"]
 
 

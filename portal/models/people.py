@@ -12,6 +12,15 @@ class Department(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     code = models.SlugField(_("code"), max_length=32, unique=True)
     group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="department", editable=False)
+    head = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("department head"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="departments_headed",
+        help_text=_("Receives escalations of the department's overdue items."),
+    )
 
     class Meta:
         verbose_name = _("department")

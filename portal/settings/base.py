@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "reviews",
     "search",
     "wagtail.contrib.forms",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.embeds",
@@ -202,6 +204,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_BEAT_SCHEDULE = {
     "expired-sessions-clear": {"task": "portal.expired_sessions_clear", "schedule": 60 * 60 * 6},
+    "publish-scheduled-pages": {"task": "portal.publish_scheduled_pages", "schedule": 60},
+    "ack-reminders": {"task": "policies.ack_reminders", "schedule": crontab(hour=9, minute=0)},
+    "ack-escalations": {"task": "policies.ack_escalations", "schedule": crontab(hour=9, minute=30)},
+    "ack-audience-sync": {"task": "policies.ack_audience_sync", "schedule": crontab(hour=2, minute=0)},
 }
 
 ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL")
@@ -253,6 +259,12 @@ AXES_ENABLE_ADMIN = False
 
 # Classified (秘密+) items are readable only from these networks when set (O26: 涉密场所). Empty = anywhere.
 CLASSIFIED_NETWORKS = env_list("CLASSIFIED_NETWORKS")
+# 签收 (acknowledgement) follow-up. Not from the seeds, which give no numbers: defaults, editable per deployment.
+ACK_REMINDER_INTERVAL_DAYS = env_int("ACK_REMINDER_INTERVAL_DAYS", 3)
+ACK_ESCALATION_DAYS = env_int("ACK_ESCALATION_DAYS", 7)
+# Links in e-mails point here (e-mails never carry a classified title, only a link).
+PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+
 # `demo_users` prints secrets only when DEBUG or this flag is on.
 PORTAL_DEMO = env_bool("PORTAL_DEMO", False)
 
