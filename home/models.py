@@ -6,8 +6,9 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
 
+from policies.selectors import acks_pending_for
 from portal.models import PortalPage
-from portal.selectors import children_for
+from portal.selectors import children_for, notifications_for
 
 from .blocks import BodyBlock
 
@@ -25,6 +26,8 @@ class HomePage(PortalPage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["sections"] = children_for(page=self, user=request.user, request=request)
+        context["pending_acks"] = acks_pending_for(user=request.user, request=request)
+        context["notifications"] = notifications_for(user=request.user)[:10]
         return context
 
 

@@ -1,11 +1,15 @@
 import itertools
+import os
+import subprocess
+import sys
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from wagtail.models import Site
+from wagtail.models import Locale, Site
 
 from home.models import ArticlePage, HomePage, SectionIndexPage
 from portal.models import PortalPage
@@ -28,9 +32,11 @@ def _empty_cache():
 @pytest.fixture
 def home(db):
     """The default site's root: a HomePage under the tree root."""
-    root = PortalPage.get_first_root_node()
+    # A transactional test's flush also removes the rows the migrations made (locale, tree root, default site).
+    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    root = PortalPage.get_first_root_node() or PortalPage.add_root(instance=PortalPage(title="Root", slug="root"))
     home = root.add_child(instance=HomePage(title="保密门户", slug="portal-home"))
-    site = Site.objects.get(is_default_site=True)
+    site = Site.objects.filter(is_default_site=True).first() or Site(hostname="localhost", is_default_site=True)
     site.root_page = home
     site.save()
     return home
@@ -107,3 +113,56 @@ def page_at(home):
         return page
 
     return make
+
+
+CELERY_BROKER = os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL")
+needs_worker = [
+    pytest.mark.services,
+    pytest.mark.skipif(not CELERY_BROKER, reason="set REDIS_URL or CELERY_BROKER_URL to run Celery with a real worker"),
+    pytest.mark.skipif(
+        not os.environ.get("DATABASE_URL"),
+        reason="set DATABASE_URL too: a worker process can't see the in-memory SQLite test database",
+    ),
+]
+
+
+@pytest.fixture
+def worker(transactional_db, settings):
+    """A real `celery worker` process on the broker, using this test run's database."""
+    from django.db import connection
+
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="portal.settings.worker_test")
+    env["PORTAL_TEST_DB_NAME"] = str(connection.settings_dict["NAME"])
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "portal",
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "-Q",
+            "portal-test",
+            "--loglevel=WARNING",
+        ],
+        env=env,
+    )
+    yield process
+    process.terminate()
+    process.wait(timeout=30)
+
+
+@pytest.fixture
+def celery_live(worker):
+    """Tasks go to the real worker on the broker (queue portal-test) while the test runs."""
+    from portal.celery import app
+
+    app.conf.task_always_eager = False
+    app.conf.broker_url = CELERY_BROKER
+    app.conf.result_backend = CELERY_BROKER
+    app.conf.task_default_queue = "portal-test"
+    yield app
+    app.conf.task_always_eager = True
+    app.conf.task_default_queue = "celery"

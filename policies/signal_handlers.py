@@ -1,0 +1,24 @@
+"""Publishing a regulation records its version; joining an audience delivers what applies."""
+
+from django.db import transaction
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+from wagtail.signals import page_published
+
+from policies.models import RegulationPage
+from portal.models import SecurityProfile
+
+
+@receiver(page_published, sender=RegulationPage)
+def record_regulation_version(sender, instance, revision=None, **kwargs):
+    from policies.services.versions import version_record
+
+    version_record(page=instance, revision=revision, user=getattr(revision, "user", None))
+
+
+@receiver(post_save, sender=SecurityProfile)
+def deliver_acknowledgements_to_profile(sender, instance, **kwargs):
+    from policies.tasks import acks_assign_for_user_task
+
+    user_id = instance.user_id
+    transaction.on_commit(lambda: acks_assign_for_user_task.delay(user_id))
