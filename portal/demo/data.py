@@ -29,6 +29,16 @@ USERS = [
     ),
     ("leader", "孙总", "主管领导", Clearance.TOP_SECRET, "gm-office", PostCategory.CORE, "E5001", {}),
     (
+        "editor",
+        "周文",
+        "制度编辑",
+        Clearance.INTERNAL,
+        "secrecy-office",
+        PostCategory.NONE,
+        "E4002",
+        {"policy_editor": True},
+    ),
+    (
         "admin",
         "系统管理员",
         "系统管理员",
@@ -41,6 +51,48 @@ USERS = [
 ]
 
 SECRECY_OFFICE_GROUP = "保密办管理员"
+
+# Department heads receive escalations (O07). Hire dates: 张敏 is a new hire, the rest joined earlier.
+DEPARTMENT_HEADS = {
+    "rd": "pm",
+    "market": "leader",
+    "production": "producer",
+    "secrecy-office": "officer",
+    "gm-office": "leader",
+}
+HIRE_DATES = {
+    "staff": -10,
+    "engineer": -900,
+    "producer": -700,
+    "pm": -2000,
+    "officer": -1500,
+    "leader": -3000,
+    "editor": -400,
+}
+
+# The regulations in policies/seeds, imported with policies.parsing. (seed file, title for a text without one,
+# acknowledgement settings): the company's own rules and the 深圳条例 go to all staff; the national 科学技术保密规定
+# to the 涉密岗位; the 领导干部 duties to the 总经办; the rest are published for reference only.
+REGULATION_SEEDS = [
+    ("000_c710a75e6e0e3d3a.txt", "技术保密管理规定", {"ack_required": True, "audience_all_staff": True}),
+    ("003_d02bb220a7ceb05b.txt", None, {"ack_required": True, "audience_all_staff": True}),
+    (
+        "004_9156094d470b6f12.txt",
+        "科学技术保密规定",
+        {
+            "ack_required": True,
+            "audience_all_staff": False,
+            "audience_post_categories": [PostCategory.CORE, PostCategory.IMPORTANT, PostCategory.GENERAL],
+        },
+    ),
+    ("001_650b5fa296b69704.txt", None, {"ack_required": False}),
+    ("002_fdf79208c229b880.txt", None, {"ack_required": False}),
+]
+# Sub-documents that do ask for acknowledgement, by a word of their title, and from whom (department codes).
+REGULATION_ACK_BY_TITLE = {"领导干部": ["gm-office"]}
+# One demo history: 王强 has let his 技术保密管理规定 acknowledgement run this many days overdue; 钱静 has signed.
+DEMO_OVERDUE = ("producer", "技术保密管理规定", 10)
+DEMO_SIGNED = ("officer", "技术保密管理规定")
 
 # Each page: (key, parent key, type, title, clearance, term, scope department codes, extra)
 PAGES = [

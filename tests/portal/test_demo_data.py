@@ -33,3 +33,22 @@ def test_demo_users_refuses_outside_demo_mode(settings):
     settings.PORTAL_DEMO = False
     with pytest.raises(CommandError):
         call_command("demo_users", "--json", stdout=StringIO())
+
+
+def test_demo_publishes_the_five_seeds_as_regulations_with_acknowledgements():
+    """O01 深圳条例 第十一条: the demo 保密制度 come from the five seed texts, and the company's own go to all staff."""
+    from policies.models import Acknowledgement, PolicyVersion, RegulationPage
+
+    call_command("load_demo", stdout=StringIO())
+    shenzhen = RegulationPage.objects.get(title="深圳经济特区企业技术秘密保护条例")
+    assert len(shenzhen.articles) == 41 and shenzhen.effective_on.isoformat() == "2019-11-13"
+    assert len(RegulationPage.objects.get(title="科学技术保密规定").articles) == 43
+    assert len(RegulationPage.objects.get(title="技术保密管理规定").articles) == 30
+    assert RegulationPage.objects.filter(title__startswith="技术秘密管理办法").count() == 2  # two texts, one title
+    staff_due = set(
+        Acknowledgement.objects.open().filter(user__username="staff").values_list("version__title", flat=True)
+    )
+    assert staff_due == {"技术保密管理规定", "深圳经济特区企业技术秘密保护条例"}  # 科学技术保密规定: 涉密岗位 only
+    versions = PolicyVersion.objects.count()
+    call_command("load_demo", stdout=StringIO())
+    assert PolicyVersion.objects.count() == versions  # re-running publishes nothing new

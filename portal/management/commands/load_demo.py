@@ -1,3 +1,4 @@
+import datetime
 import io
 
 from django.contrib.auth import get_user_model
@@ -7,13 +8,15 @@ from django.core.files.images import ImageFile
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image as PILImage
 from wagtail.models import Site
 
 from home.models import ArticlePage, HomePage, SectionIndexPage
 from portal.demo import data
-from portal.models import PortalPage, SecureDocument, SecureImage, SecurityProfile
+from portal.demo.policies import load_policies
+from portal.models import Department, PortalPage, SecureDocument, SecureImage, SecurityProfile
 from portal.services.otp import backup_codes_regenerate
 from portal.services.people import department_create, profile_update
 
@@ -31,6 +34,14 @@ class Command(BaseCommand):
         documents = {key: self._document(key, spec, departments) for key, spec in data.DOCUMENTS.items()}
         images = {key: self._image(key, spec, departments) for key, spec in data.IMAGES.items()}
         self._pages(home, departments, documents, images, classifier=users["officer"])
+        self._people_details(departments, users)
+        load_policies(
+            home=home,
+            departments=departments,
+            users=users,
+            office_group=Group.objects.get(name=data.SECRECY_OFFICE_GROUP),
+            stdout=self.stdout,
+        )
         call_command("rebuild_references_index", verbosity=0)
         call_command("update_index", verbosity=0)
         self.stdout.write(
@@ -79,6 +90,15 @@ class Command(BaseCommand):
                 backup_codes_regenerate(user=user)
             users[username] = user
         return users
+
+    def _people_details(self, departments, users):
+        for code, username in data.DEPARTMENT_HEADS.items():
+            Department.objects.filter(pk=departments[code].pk).update(head=users[username])
+        today = timezone.localdate()
+        for username, offset in data.HIRE_DATES.items():
+            SecurityProfile.objects.filter(user=users[username], hire_date__isnull=True).update(
+                hire_date=today + datetime.timedelta(days=offset)
+            )
 
     def _home(self):
         site = Site.objects.get(is_default_site=True)
