@@ -97,22 +97,31 @@ def basis_versions():
 
 @transaction.atomic
 def acks_assign_for_user(*, user_id, day=None):
-    """New staff (and staff who change department or post) get every acknowledgement that now applies to them."""
+    """Bring one person's acknowledgements in line with the audiences they now belong to.
+
+    New staff (and staff who change department or post) get every acknowledgement that now applies to them; open
+    ones that no longer apply (moved out of the department, left the company) are closed, so nobody is chased for
+    them and the dashboard does not count them.
+    """
     day = day or timezone.localdate()
     User = get_user_model()
     user = User.objects.select_related("security_profile").filter(pk=user_id).first()
     if user is None:
         return 0
     hire_date = getattr(getattr(user, "security_profile", None), "hire_date", None)
+    open_rows = {row.version_id: row for row in Acknowledgement.objects.open().filter(user=user)}
+    has_row = set(Acknowledgement.objects.filter(user=user).values_list("version_id", flat=True))
     created = 0
     for version in basis_versions():
         regulation = version.regulation
-        if Acknowledgement.objects.filter(version=version, user=user).exists():
-            continue
-        if not User.objects.filter(audience_q(regulation, day), pk=user.pk).exists():
-            continue
-        Acknowledgement.objects.create(version=version, user=user, due_on=_due_on(regulation, hire_date, day))
-        created += 1
+        applies = User.objects.filter(audience_q(regulation, day), pk=user.pk).exists()
+        if applies and version.pk not in has_row:
+            Acknowledgement.objects.create(version=version, user=user, due_on=_due_on(regulation, hire_date, day))
+            created += 1
+        elif not applies and version.pk in open_rows:
+            row = open_rows[version.pk]
+            row.superseded_at = timezone.now()
+            row.save(update_fields=["superseded_at"])
     return created
 
 

@@ -144,3 +144,18 @@ def test_version_is_recorded_with_its_publisher(regulation, publish, user_with):
     page = regulation()
     publish(page, user=editor, articles=[("第一条", "新文本")])
     assert PolicyVersion.objects.get(regulation=page, number=2).published_by == editor
+
+
+def test_leaving_or_moving_out_of_the_audience_closes_open_acknowledgements(
+    regulation, user_with, department, django_capture_on_commit_callbacks
+):
+    from portal.services.people import profile_update
+
+    rd, market = department("研发部", "rd"), department("市场部", "market")
+    mover, leaver = user_with(0, rd, username="mover"), user_with(0, rd, username="leaver")
+    page = regulation(audience_all_staff=False, audience_departments=[rd])
+    assert open_users(page) == {"mover", "leaver"}
+    with django_capture_on_commit_callbacks(execute=True):
+        profile_update(actor=None, profile=mover.security_profile, department=market)
+        profile_update(actor=None, profile=leaver.security_profile, left_on=timezone.localdate())
+    assert open_users(page) == set()
