@@ -83,6 +83,7 @@ def ack_dashboard(request):
         "filters": filters,
         "version_id": version_id,
         "groups": list(totals.values()),
+        "missing_elements": selectors.policy_elements_missing(),
         "today": timezone.localdate(),
     }
     return _private(render(request, "policies/admin/ack_dashboard.html", context))

@@ -134,3 +134,14 @@ def person_evidence(*, user):
         .select_related("version", "read_version")
         .order_by("version__title", "version__number")
     )
+
+
+def policy_elements_missing(day=None):
+    """O02 深圳条例 第十一条: elements a 保密制度 must cover that no article of a regulation in force is tagged with."""
+    from policies.blocks import POLICY_ELEMENTS
+
+    covered = set()
+    pages = RegulationPage.objects.live().exclude(repealed_on__lte=day or timezone.localdate())
+    for page in pages.only("pk", "body"):
+        covered.update(element for article in page.articles for element in article["elements"])
+    return [(code, label) for code, label in POLICY_ELEMENTS if code not in covered]

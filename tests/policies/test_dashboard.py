@@ -118,3 +118,15 @@ def test_dashboard_queries_do_not_grow_with_the_number_of_people(
     ack_fanout(version_id=version.pk)
     assert Acknowledgement.objects.filter(version=version).count() == 33
     assert queries() == few
+
+
+def test_completeness_panel_lists_the_elements_no_article_covers(regulation, office_admin, verified_client, publish):
+    """O02 深圳条例 第十一条(一)–(五): with no 条 tagged 涉密场所 the panel lists it; once one is, it is gone."""
+    page = regulation()
+    client = verified_client(office_admin)
+    assert "涉密场所" in client.get(DASHBOARD).content.decode()
+    body = [(block.block_type, dict(block.value)) for block in page.body]
+    body[1][1]["elements"] = ["place"]
+    publish(page, body=body)
+    html = client.get(DASHBOARD).content.decode()
+    assert "涉密场所" not in html and "保密对象" in html
