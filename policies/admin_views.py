@@ -47,9 +47,11 @@ def ack_dashboard(request):
     if not _allowed(request):
         return access.deny(request)
     filters = _filters(request)
-    versions = list(selectors.dashboard_versions())
+    versions = list(selectors.dashboard_versions(user=request.user, request=request))
     version_id = _int(request.GET.get("version"))
     rows = selectors.dashboard_rows(
+        user=request.user,
+        request=request,
         version_ids=[version_id] if version_id else None,
         department_id=filters["department_id"],
         post_category=filters["post_category"],
@@ -92,10 +94,17 @@ def ack_dashboard(request):
 def ack_people(request, version_id):
     if not _allowed(request):
         return access.deny(request)
-    version = get_object_or_404(PolicyVersion.objects.select_related("regulation"), pk=version_id)
+    version = get_object_or_404(
+        PolicyVersion.objects.select_related("regulation").filter(
+            access.access_q(access.viewer_for(request.user, request), prefix="regulation__")
+        ),
+        pk=version_id,
+    )
     filters = _filters(request)
     search = (request.GET.get("q") or "").strip()[:50]
-    people = selectors.dashboard_people(version_id=version.pk, search=search, **filters)
+    people = selectors.dashboard_people(
+        user=request.user, request=request, version_id=version.pk, search=search, **filters
+    )
     if request.GET.get("format") == "xlsx":
         log(
             instance=version.regulation,
@@ -129,9 +138,14 @@ def ack_people(request, version_id):
 def person_evidence_pdf(request, user_id):
     if not _allowed(request):
         return access.deny(request)
-    user = get_object_or_404(get_user_model().objects.select_related("security_profile__department"), pk=user_id)
-    acks = selectors.person_evidence(user=user)
-    log(instance=user.security_profile, action="policies.evidence_export", user=request.user, data={"user_id": user.pk})
-    response = HttpResponse(exports.person_evidence_pdf(user, acks), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="acknowledgements-{user.pk}.pdf"'
+    person = get_object_or_404(get_user_model().objects.select_related("security_profile__department"), pk=user_id)
+    acks = selectors.person_evidence(person=person, user=request.user, request=request)
+    log(
+        instance=person.security_profile,
+        action="policies.evidence_export",
+        user=request.user,
+        data={"user_id": person.pk},
+    )
+    response = HttpResponse(exports.person_evidence_pdf(person, acks), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="acknowledgements-{person.pk}.pdf"'
     return _private(response)

@@ -1,9 +1,11 @@
 """Evidence exports: the acknowledgement list as Excel, a person's acknowledgement record as PDF."""
 
 import io
+from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -28,6 +30,20 @@ ACK_COLUMNS = [
     "签收IP",
     "所签文本SHA-256",
 ]
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text_cells(sheet, values):
+    """Cells that a spreadsheet shows as text: a title starting with '=' must not become a formula."""
+    cells = []
+    for value in values:
+        cell = WriteOnlyCell(sheet, value=value)
+        if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+            cell.data_type = "s"
+        cells.append(cell)
+    return cells
 
 
 def _local(dt):
@@ -59,11 +75,11 @@ def acks_workbook(acks, *, title):
     day = timezone.localdate()
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title="签收情况")
-    sheet.append([title])
+    sheet.append(_text_cells(sheet, [title]))
     sheet.append([f"导出时间 {_local(timezone.now())}"])
     sheet.append(ACK_COLUMNS)
     for ack in acks.iterator(chunk_size=2000):
-        sheet.append(_ack_row(ack, day))
+        sheet.append(_text_cells(sheet, _ack_row(ack, day)))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -79,8 +95,10 @@ def person_evidence_pdf(user, acks):
         Paragraph("保密制度签收记录", heading),
         Spacer(1, 6),
         Paragraph(
-            f"姓名：{user.get_full_name() or user.get_username()}　工号：{profile.employee_no if profile else ''}"
-            f"　部门：{profile.department.name if profile and profile.department else ''}",
+            escape(
+                f"姓名：{user.get_full_name() or user.get_username()}　工号：{profile.employee_no if profile else ''}"
+                f"　部门：{profile.department.name if profile and profile.department else ''}"
+            ),
             body,
         ),
         Paragraph(f"生成时间：{_local(timezone.now())}", body),
@@ -91,13 +109,13 @@ def person_evidence_pdf(user, acks):
     for ack in acks:
         rows.append(
             [
-                Paragraph(ack.version.title, small),
+                Paragraph(escape(ack.version.title), small),  # Paragraph reads markup: text must be escaped
                 f"v{ack.read_version.number if ack.read_version else ack.version.number}",
                 ack.due_on.isoformat(),
                 str("已取代" if ack.superseded_at and not ack.acknowledged_at else ack.status_on(day).label),
                 _local(ack.acknowledged_at),
                 ack.ip_address or "",
-                Paragraph(ack.text_sha256 or "", small),
+                Paragraph(escape(ack.text_sha256 or ""), small),
             ]
         )
     table = Table(rows, colWidths=[120, 30, 55, 45, 80, 60, 120], repeatRows=1)

@@ -31,6 +31,23 @@ class RegulationStatus(models.TextChoices):
     REPEALED = "repealed", _("Repealed")
 
 
+def internal_and_open_errors(page, raise_now=True):
+    """O01 深圳条例 第十一条: 「保密制度应当在企业内部公开」. The index and every regulation stay 内部, without a
+    知悉范围, and may not sit under a classified section; only annexes (documents) carry their own marking."""
+    errors = {}
+    if page.clearance != Clearance.INTERNAL:
+        errors["clearance"] = _("A regulation is published to all staff: its text stays 内部. Classify annexes.")
+    # ParentalManyToMany .all() sees the form's unsaved choice as well as the stored one.
+    if page.scope.all():
+        errors["scope"] = _("A regulation is published to all staff and has no need-to-know scope.")
+    parent = page.get_parent() if page.path else None
+    if parent is not None and (parent.effective_clearance != Clearance.INTERNAL or parent.effective_scope):
+        errors["clearance"] = _("Regulations cannot be published under a classified or restricted section.")
+    if errors and raise_now:
+        raise ValidationError(errors)
+    return errors
+
+
 class PolicyIndexPage(PortalPage):
     """保密制度: the list of regulations every employee can open from the home page."""
 
@@ -42,6 +59,10 @@ class PolicyIndexPage(PortalPage):
 
     class Meta:
         verbose_name = _("regulation index")
+
+    def clean(self):
+        super().clean()
+        internal_and_open_errors(self)
 
     def get_context(self, request, *args, **kwargs):
         from policies import selectors
@@ -69,9 +90,14 @@ class RegulationPageForm(WagtailAdminPageForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Each publish decides afresh whether re-acknowledgement is waived; the choice never carries over.
+        # Each publish decides afresh whether re-acknowledgement is waived; the choice never carries over. Only
+        # someone who may publish can waive it (services.versions ignores a waiver from anyone else).
         if "ack_waived" in self.fields:
             self.initial["ack_waived"] = False
+            page = self.instance if self.instance.pk else self.parent_page
+            if self.for_user is None or not page.permissions_for_user(self.for_user).can_publish():
+                self.fields["ack_waived"].disabled = True
+                self.fields["ack_waived"].help_text = _("Only the secrecy office can waive re-acknowledgement.")
 
     def clean(self):
         cleaned = super().clean()
@@ -170,13 +196,7 @@ class RegulationPage(RoutablePageMixin, PortalPage):
 
     def clean(self):
         super().clean()
-        errors = {}
-        # O01 深圳条例 第十一条: the regulation itself is published to all staff; only annexes may be classified.
-        if self.clearance != Clearance.INTERNAL:
-            errors["clearance"] = _("A regulation is published to all staff: its text stays 内部. Classify annexes.")
-        # ParentalManyToMany .all() sees the form's unsaved choice as well as the stored one.
-        if self.scope.all():
-            errors["scope"] = _("A regulation is published to all staff and has no need-to-know scope.")
+        errors = internal_and_open_errors(self, raise_now=False)
         if self.ack_required and not (
             self.audience_all_staff
             or self.audience_post_categories
@@ -312,7 +332,13 @@ class AcknowledgementQuerySet(models.QuerySet):
         return self.filter(superseded_at__isnull=True)
 
     def overdue(self, day=None):
-        return self.open().filter(due_on__lt=day or timezone.localdate())
+        return self.open().current(day).filter(due_on__lt=day or timezone.localdate())
+
+    def current(self, day=None):
+        """Of regulations that are published and not repealed: nobody is chased for a withdrawn text."""
+        return self.filter(version__regulation__live=True).exclude(
+            version__regulation__repealed_on__lte=day or timezone.localdate()
+        )
 
 
 class Acknowledgement(models.Model):

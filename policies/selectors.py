@@ -29,6 +29,7 @@ def acks_pending_for(*, user, request=None):
     viewer = access.viewer_for(user, request)
     return (
         Acknowledgement.objects.open()
+        .current()
         .filter(user=user)
         .filter(access.access_q(viewer, prefix="version__regulation__"))
         .select_related("version__regulation")
@@ -66,20 +67,26 @@ def _status_q(status, day):
     return Q()
 
 
-def dashboard_versions():
+def _readable_by(user, request, prefix):
+    """Dashboards are read under the same rule as pages: a regulation the admin may not open is not counted."""
+    return access.access_q(access.viewer_for(user, request), prefix=prefix)
+
+
+def dashboard_versions(*, user, request=None):
     """Versions that have acknowledgement rows, newest first, with their regulation."""
     return (
         PolicyVersion.objects.filter(requires_ack=True, acknowledgements__isnull=False)
+        .filter(_readable_by(user, request, "regulation__"))
         .distinct()
         .select_related("regulation")
         .order_by("regulation__path", "-number")
     )
 
 
-def dashboard_rows(*, version_ids=None, department_id=None, post_category=None, day=None):
+def dashboard_rows(*, user, request=None, version_ids=None, department_id=None, post_category=None, day=None):
     """Per version and department: required, done, overdue. One aggregate query."""
     day = day or timezone.localdate()
-    rows = Acknowledgement.objects.required()
+    rows = Acknowledgement.objects.required().filter(_readable_by(user, request, "version__regulation__"))
     if version_ids:
         rows = rows.filter(version_id__in=version_ids)
     if department_id:
@@ -104,11 +111,14 @@ def dashboard_rows(*, version_ids=None, department_id=None, post_category=None, 
     )
 
 
-def dashboard_people(*, version_id, department_id=None, post_category=None, status=None, search="", day=None):
+def dashboard_people(
+    *, user, version_id, request=None, department_id=None, post_category=None, status=None, search="", day=None
+):
     """The people behind a dashboard row, with everything the table and the Excel export show."""
     day = day or timezone.localdate()
     rows = (
         Acknowledgement.objects.required()
+        .filter(_readable_by(user, request, "version__regulation__"))
         .filter(version_id=version_id)
         .filter(_status_q(status, day))
         .select_related("user__security_profile__department", "read_version", "version")
@@ -127,10 +137,11 @@ def dashboard_people(*, version_id, department_id=None, post_category=None, stat
     return rows.order_by("user__security_profile__department__name", "user__security_profile__employee_no", "pk")
 
 
-def person_evidence(*, user):
-    """A person's acknowledgement record: every version delivered to them, signed or not."""
+def person_evidence(*, person, user, request=None):
+    """A person's acknowledgement record: every version delivered to them, signed or not (as `user` may read)."""
     return (
-        Acknowledgement.objects.filter(user=user)
+        Acknowledgement.objects.filter(user=person)
+        .filter(_readable_by(user, request, "version__regulation__"))
         .select_related("version", "read_version")
         .order_by("version__title", "version__number")
     )

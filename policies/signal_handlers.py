@@ -3,7 +3,8 @@
 from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
-from wagtail.signals import page_published
+from wagtail.models import PageLogEntry
+from wagtail.signals import page_published, page_unpublished
 
 from policies.models import RegulationPage
 from portal.models import SecurityProfile
@@ -14,6 +15,22 @@ def record_regulation_version(sender, instance, revision=None, **kwargs):
     from policies.services.versions import version_record
 
     version_record(page=instance, revision=revision, user=getattr(revision, "user", None))
+
+
+@receiver(post_save, sender=PageLogEntry)
+def record_regulation_publisher(sender, instance, created, **kwargs):
+    # Wagtail writes this entry right after page_published, with the user who published (the approver).
+    if created and instance.action == "wagtail.publish" and instance.revision_id and instance.user_id:
+        from policies.services.versions import version_publisher_record
+
+        version_publisher_record(revision_id=instance.revision_id, user_id=instance.user_id)
+
+
+@receiver(page_unpublished, sender=RegulationPage)
+def close_acknowledgements_of_unpublished(sender, instance, **kwargs):
+    from policies.services.versions import acks_close_for
+
+    acks_close_for(instance)
 
 
 @receiver(post_save, sender=SecurityProfile)

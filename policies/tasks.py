@@ -17,7 +17,8 @@ def acks_assign_for_user_task(user_id):
 
 @shared_task(name="policies.ack_audience_sync")
 def ack_audience_sync_task():
-    """Nightly: deliver current versions to people who joined an audience (a hire date, a rule change)."""
+    """Nightly: close what was withdrawn; deliver current versions to people who joined an audience."""
+    acks.acks_close_withdrawn()
     return sum(acks.ack_fanout(version_id=version.pk) for version in acks.basis_versions())
 
 

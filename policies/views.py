@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from policies import selectors
@@ -86,7 +87,9 @@ def compare_view(request, page):
 
 def acknowledge_view(request, page):
     if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+        response = HttpResponseNotAllowed(["POST"])
+        add_never_cache_headers(response)
+        return response
     try:
         acknowledge(
             user=request.user,

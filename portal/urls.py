@@ -3,7 +3,7 @@ from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 
-from portal.views import accounts, health, media
+from portal.views import accounts, errors, health, media
 
 app_patterns = (
     [
@@ -24,10 +24,14 @@ closed_admin_auth = [
     re_path(r"^admin/password_reset/", RedirectView.as_view(url="/accounts/login/")),
 ]
 
+# Admin reports that list pages without the clearance filter stay closed.
+closed_admin_reports = [path("admin/reports/page-types-usage/", errors.denied)]
+
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("", include(app_patterns)),
     *closed_admin_auth,
+    *closed_admin_reports,
     # Old-style document links (/documents/<id>/<filename>) go through the same checked view.
     path("documents/<int:document_id>/<str:document_filename>", media.document_serve, name="wagtaildocs_serve"),
     path("admin/", include(wagtailadmin_urls)),

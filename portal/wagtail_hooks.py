@@ -1,6 +1,7 @@
 """Wagtail integration: the access chokepoint on every serve path, admin viewsets and audit actions."""
 
 from django.urls import path, reverse
+from django.utils.cache import patch_cache_control
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -24,6 +25,8 @@ def enforce_clearance_on_serve(callback):
             return access.deny(request)
         response = callback(page, request, serve_args, serve_kwargs)
         read_record(request=request, obj=page)
+        # Every page is personal (the viewer's name, to-dos, CSRF token): shared caches never keep one.
+        patch_cache_control(response, private=True)
         return protect_response(response, page)
 
     return inner
@@ -44,6 +47,12 @@ def explorer_only_visible(parent_page, pages, request):
 @hooks.register("construct_page_chooser_queryset")
 def chooser_only_visible(pages, request):
     return access.visible(pages, request.user, request)
+
+
+@hooks.register("construct_reports_menu")
+def hide_unfiltered_reports(request, menu_items):
+    # Wagtail's page-types report names the last edited page of each type, whatever its 密级 (closed in urls.py).
+    menu_items[:] = [item for item in menu_items if item.name != "page-types-usage"]
 
 
 @hooks.register("register_log_actions")

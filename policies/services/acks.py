@@ -125,6 +125,12 @@ def acks_assign_for_user(*, user_id, day=None):
     return created
 
 
+def acks_close_withdrawn(*, day=None):
+    """Nightly: open rows of regulations since unpublished or repealed are closed (nobody signs a withdrawn text)."""
+    current = Acknowledgement.objects.open().current(day).values("pk")
+    return Acknowledgement.objects.open().exclude(pk__in=current).update(superseded_at=timezone.now())
+
+
 class AcknowledgementError(ValidationError):
     pass
 

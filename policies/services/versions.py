@@ -22,7 +22,8 @@ def body_chapters(body):
     Articles before the first chapter heading sit in a chapter with an empty label. Keys are unique: a repeated label
     (an item list that restarts its numbering) gets a suffix, so every article keeps one stable address.
     """
-    chapters, seen = [], {}
+    chapters = []
+    used = set()
     for block in body:
         if block.block_type == "chapter":
             chapters.append({"label": block.value["label"], "title": block.value["title"], "articles": []})
@@ -32,10 +33,12 @@ def body_chapters(body):
         if not chapters:
             chapters.append({"label": "", "title": "", "articles": []})
         label = block.value["label"]
-        key = article_key(label)
-        seen[key] = seen.get(key, 0) + 1
-        if seen[key] > 1:
-            key = f"{key}-{seen[key]}"
+        base = article_key(label)
+        key, n = base, 1
+        while key in used:  # a repeated label, or one an editor typed as 第三条-2
+            n += 1
+            key = f"{base}-{n}"
+        used.add(key)
         chapters[-1]["articles"].append(
             {
                 "label": label,
@@ -95,7 +98,11 @@ def version_record(*, page, revision=None, user=None):
     last = version_current(page)
     version = None
     if last is None or last.text_sha256 != digest:
-        waived = last is not None and page.ack_waived
+        # A waiver counts only from someone allowed to publish: an editor's draft cannot spare a changed text.
+        author = getattr(revision, "user", None) or user
+        waived = (
+            last is not None and page.ack_waived and (author is None or page.permissions_for_user(author).can_publish())
+        )
         version = PolicyVersion.objects.create(
             regulation=page,
             number=(last.number + 1) if last else 1,
@@ -103,7 +110,7 @@ def version_record(*, page, revision=None, user=None):
             title=page.title,
             content=_snapshot(chapters),
             text_sha256=digest,
-            published_by=user,
+            published_by=None,  # filled from Wagtail's publish log entry, which names the publisher
             requires_ack=page.ack_required and not waived,
             change_note=page.change_note,
         )
@@ -128,6 +135,11 @@ def version_record(*, page, revision=None, user=None):
         # Also on a republish without text change: the audience may have grown.
         transaction.on_commit(lambda: ack_fanout_task.delay(basis.pk))
     return version
+
+
+def version_publisher_record(*, revision_id, user_id):
+    """The publish log entry names who published (the approver, in a workflow); the revision names its author."""
+    PolicyVersion.objects.filter(revision_id=revision_id, published_by__isnull=True).update(published_by_id=user_id)
 
 
 def acks_close_for(regulation):

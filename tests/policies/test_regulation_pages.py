@@ -113,3 +113,21 @@ def test_repealing_closes_open_acknowledgements(regulation, publish, user_with):
     assert Acknowledgement.objects.open().filter(version__regulation=page).exists()
     publish(page, repealed_on=timezone.localdate(), repeal_note="废止")
     assert not Acknowledgement.objects.open().filter(version__regulation=page).exists()
+
+
+def test_article_keys_stay_unique_even_when_an_editor_types_a_suffix():
+    chapters = body_chapters_of([("第三条-2", "甲"), ("第三条", "乙"), ("第三条、", "丙")])
+    keys = [a["key"] for a in chapters[0]["articles"]]
+    assert len(set(keys)) == 3
+    old = body_chapters_of([("第三条", "乙")])
+    assert {c.status for c in articles_diff(old, chapters)} == {ADDED, SAME}
+    assert len(articles_diff(old, chapters)) == 3  # no article hidden from the comparison
+
+
+def test_regulations_cannot_sit_under_a_classified_section(regulation, page_at, policy_index):
+    """O01: the 保密制度 index itself stays 内部 and open; moved under a classified section it fails validation."""
+    section = page_at(kind="section", clearance=Clearance.SECRET)
+    policy_index.move(section, pos="last-child")
+    policy_index.refresh_from_db()
+    with pytest.raises(ValidationError):
+        policy_index.full_clean()

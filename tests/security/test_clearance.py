@@ -207,3 +207,14 @@ def test_a_missing_file_id_is_answered_like_a_denied_one(user_with, verified_cli
     client = verified_client(user_with(Clearance.TOP_SECRET))
     assert_denied(client.get("/documents/987654/"))
     assert_denied(client.get("/images/r/987654/"))
+
+
+def test_the_page_types_report_that_names_pages_unfiltered_is_closed(page_at, user_with, verified_client):
+    """Wagtail's page-types usage report shows each type's last edited page, whatever its 密级: closed for all."""
+    page_at(clearance=Clearance.TOP_SECRET, title="绝密工艺参数")
+    admin = user_with(Clearance.INTERNAL)
+    admin.is_superuser = admin.is_staff = True
+    admin.save()
+    response = verified_client(admin).get("/admin/reports/page-types-usage/")
+    assert response.status_code == 403 and "绝密工艺参数" not in response.content.decode()
+    assert "page-types-usage" not in verified_client(admin).get("/admin/reports/site-history/").content.decode()
