@@ -467,6 +467,16 @@ def wait_for_rows(version, audience, worker, timeout):
     raise TimeoutError(f"{audience} rows for version {version.pk} not visible after {timeout} s")
 
 
+def forget_queue(app, queue):
+    """Delete the private queue and the exchange bindings kombu keeps for it on Redis."""
+    with app.connection_for_write() as conn:
+        channel = conn.default_channel
+        channel.queue_delete(queue)
+        client = getattr(channel, "client", None)
+        if client is not None:
+            client.delete(f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
+
+
 def worker_phase(args):
     """The child process of (c): a new PostgreSQL database, the real broker, a real worker. Writes a JSON result."""
     result_path = Path(args.worker_phase)
@@ -522,8 +532,6 @@ def worker_phase(args):
             "total_s": totals,
             "task_s": runtimes,
         }
-        with app.connection_for_write() as conn:
-            conn.default_channel.queue_delete(queue)
     except BaseException:
         if log_path.exists():
             print(f"worker log:\n{log_path.read_text(errors='replace')[-4000:]}", file=sys.stderr)
@@ -534,6 +542,9 @@ def worker_phase(args):
         if django_ready:
             from django.db import connections
 
+            from portal.celery import app
+
+            forget_queue(app, queue)
             connections.close_all()
         drop_database(url)
     result_path.write_text(json.dumps(result))
