@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from wagtail.search import index
 
 from portal.enums import CLEARANCE_MARK, Clearance
 
@@ -36,6 +37,11 @@ def narrow_scope(outer, inner):
     if inner is None:
         return outer
     return outer & inner
+
+
+# The marking as editors set it, and as search filters it: shared by documents, images and pages.
+MARKING_FORM_FIELDS = ("clearance", "secrecy_term", "secrecy_until", "classification_basis", "classifier", "scope")
+MARKING_FILTER_FIELDS = [index.FilterField("effective_clearance"), index.FilterField("effective_scope")]
 
 
 class MarkingMixin(models.Model):

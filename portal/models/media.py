@@ -6,9 +6,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.documents.models import AbstractDocument
 from wagtail.images.models import AbstractImage, AbstractRendition
-from wagtail.search import index
 
-from .marking import MarkingMixin
+from .marking import MARKING_FILTER_FIELDS, MARKING_FORM_FIELDS, MarkingMixin
 
 
 class SecureDocument(MarkingMixin, AbstractDocument):
@@ -19,18 +18,9 @@ class SecureDocument(MarkingMixin, AbstractDocument):
         "file",
         "collection",
         "tags",
-        "clearance",
-        "secrecy_term",
-        "secrecy_until",
-        "classification_basis",
-        "classifier",
-        "scope",
+        *MARKING_FORM_FIELDS,
     )
-    search_fields = [
-        *AbstractDocument.search_fields,
-        index.FilterField("effective_clearance"),
-        index.FilterField("effective_scope"),
-    ]
+    search_fields = [*AbstractDocument.search_fields, *MARKING_FILTER_FIELDS]
 
     class Meta(AbstractDocument.Meta):
         verbose_name = _("document")
@@ -64,18 +54,9 @@ class SecureImage(MarkingMixin, AbstractImage):
         "focal_point_y",
         "focal_point_width",
         "focal_point_height",
-        "clearance",
-        "secrecy_term",
-        "secrecy_until",
-        "classification_basis",
-        "classifier",
-        "scope",
+        *MARKING_FORM_FIELDS,
     )
-    search_fields = [
-        *AbstractImage.search_fields,
-        index.FilterField("effective_clearance"),
-        index.FilterField("effective_scope"),
-    ]
+    search_fields = [*AbstractImage.search_fields, *MARKING_FILTER_FIELDS]
 
     class Meta(AbstractImage.Meta):
         verbose_name = _("image")

@@ -10,9 +10,8 @@ from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import AbstractPage
 from wagtail.models.pages import AbstractPageMeta, DefaultBasePageMixin
-from wagtail.search import index
 
-from .marking import MarkingMixin
+from .marking import MARKING_FILTER_FIELDS, MarkingMixin
 
 MARKING_INPUTS = {"clearance", "scope", "path", "alias_of", "slug"}
 
@@ -29,8 +28,7 @@ class PortalPage(MarkingMixin, AbstractPage, DefaultBasePageMixin):
     search_fields = [
         *AbstractPage.search_fields,
         *DefaultBasePageMixin.search_fields,
-        index.FilterField("effective_clearance"),
-        index.FilterField("effective_scope"),
+        *MARKING_FILTER_FIELDS,
     ]
 
     secrecy_panels = [
