@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "training",
     "reviews",
     "search",
+    "plone_import",
     "wagtail.contrib.forms",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
