@@ -1,19 +1,48 @@
-"""Search reads. The access filter is part of the query, so totals and pages count only what the user may open."""
+"""Search reads. Every call takes the viewer from `portal.access`; the backends put its filter inside the query."""
 
-from django.db.models import Q
+import logging
 
-from portal import access
-from portal.models import PortalPage
+from portal.access import viewer_for
+from search.backends import SearchUnavailable, embedded_backend, query_backend
+from search.highlight import snippet
+from search.query import plan_query
+
+logger = logging.getLogger(__name__)
+
+PAGE_SIZE = 10
+MAX_PAGE = 100
 
 
-def page_search_for(*, user, query, request=None):
-    """Live pages whose title or search description contains the query, newest first."""
-    query = (query or "").strip()
-    if not query:
-        return PortalPage.objects.none()
-    pages = (
-        PortalPage.objects.live()
-        .filter(depth__gt=1)
-        .filter(Q(title__icontains=query) | Q(search_description__icontains=query))
-    )
-    return access.visible(pages, user, request).order_by("-last_published_at", "path")
+def search_for(*, user, query, request=None, filters=None, sort="", page=1, per_page=PAGE_SIZE, with_facets=False):
+    """(results, plan) for what `user` may open. Falls back to the embedded index if Elasticsearch is down."""
+    plan = plan_query(query or "")
+    viewer = viewer_for(user, request)
+    page = min(max(1, page), MAX_PAGE)
+    arguments = {
+        "filters": filters,
+        "sort": sort,
+        "offset": (page - 1) * per_page,
+        "limit": per_page,
+        "with_facets": with_facets,
+    }
+    backend = query_backend()
+    try:
+        results = backend.search(viewer, plan, **arguments)
+    except SearchUnavailable:
+        logger.warning("search: %s unavailable, answering from the embedded index", backend.name)
+        results = embedded_backend().search(viewer, plan, **arguments)
+        results.degraded = True
+    for hit in results.hits:
+        hit.snippet = snippet(hit.text, plan.highlight_words)
+    return results, plan
+
+
+def suggestions_for(*, user, prefix, request=None):
+    """Autocomplete: titles the user may open that contain what they typed."""
+    prefix = (prefix or "").strip()[:50]
+    viewer = viewer_for(user, request)
+    backend = query_backend()
+    try:
+        return backend.suggest(viewer, prefix)
+    except SearchUnavailable:
+        return embedded_backend().suggest(viewer, prefix)

@@ -6,4 +6,5 @@ app_name = "search"
 urlpatterns = [
     path("", views.search_view, name="search"),
     path("api/", views.search_api_view, name="api"),
+    path("suggest/", views.suggest_view, name="suggest"),
 ]

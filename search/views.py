@@ -1,28 +1,113 @@
+"""Search pages: HTML results with facets, the JSON API and autocomplete. Thin: the selectors do the work."""
+
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.http import require_GET
 
-from .selectors import page_search_for
+from search.backends import SORT_DATE, SORT_RELEVANCE, Filters
+from search.selectors import MAX_PAGE, PAGE_SIZE, search_for, suggestions_for
+from search.services.audit import search_hits_record
 
-PAGE_SIZE = 20
-
-
-def search_view(request):
-    query = request.GET.get("q", "")
-    results = Paginator(page_search_for(user=request.user, query=query, request=request), PAGE_SIZE)
-    page = results.get_page(request.GET.get("page"))
-    return render(request, "search/search.html", {"query": query, "results": page, "paginator": results})
+MAX_QUERY_CHARS = 100
 
 
-def search_api_view(request):
-    query = request.GET.get("q", "")
-    hits = page_search_for(user=request.user, query=query, request=request)[:PAGE_SIZE]
-    return JsonResponse(
-        {
-            "query": query,
-            "hits": [
-                {"title": page.title, "url": page.url, "marking": page.marking, "date": page.last_published_at}
-                for page in hits
-            ],
-        }
+def _int(value, default=None):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def _search_arguments(request):
+    query = (request.GET.get("q") or "").strip()[:MAX_QUERY_CHARS]
+    filters = Filters(
+        kind=request.GET.get("type", "")[:16],
+        regulation_id=_int(request.GET.get("regulation")),
+        department=request.GET.get("department", "")[:100],
+        year=_int(request.GET.get("year")),
     )
+    sort = SORT_DATE if request.GET.get("sort") == SORT_DATE else SORT_RELEVANCE
+    page = min(max(_int(request.GET.get("page"), 1), 1), MAX_PAGE)
+    return query, filters, sort, page
+
+
+def _private(response):
+    """Results are personal (they depend on clearance): no cache keeps them."""
+    add_never_cache_headers(response)
+    response["Cache-Control"] += ", private"
+    return response
+
+
+def hit_json(hit, *, with_text=True):
+    data = {
+        "id": hit.key,
+        "title": hit.title,
+        "url": hit.url,
+        "type": hit.kind,
+        "regulation": hit.regulation_title,
+        "article": hit.label,
+        "heading": hit.heading,
+        "snippet": str(hit.snippet),
+        "marking": hit.marking,
+        "date": hit.date.isoformat() if hit.date else None,
+        "score": round(hit.score, 4),
+    }
+    if with_text:
+        data["text"] = hit.text
+    return data
+
+
+def results_json(results, plan, query):
+    return {
+        "query": query,
+        "terms": [
+            {
+                "word": clause.word,
+                "optional": clause.optional,
+                "alternatives": [alt.text for alt in clause.alternatives],
+            }
+            for clause in plan.clauses
+        ],
+        "total": results.total,
+        "backend": results.backend,
+        "degraded": results.degraded,
+        "relaxed": results.relaxed,
+        "hits": [hit_json(hit) for hit in results.hits],
+    }
+
+
+@require_GET
+def search_view(request):
+    query, filters, sort, page = _search_arguments(request)
+    context = {"query": query, "filters": filters, "sort": sort}
+    if query:
+        results, plan = search_for(
+            user=request.user, query=query, request=request, filters=filters, sort=sort, page=page, with_facets=True
+        )
+        search_hits_record(request=request, hits=results.hits)
+        paginator = Paginator(range(min(results.total, MAX_PAGE * PAGE_SIZE)), PAGE_SIZE)
+        context.update(
+            results=results,
+            plan=plan,
+            page_obj=paginator.get_page(page),
+            paginator=paginator,
+        )
+    return _private(render(request, "search/search.html", context))
+
+
+@require_GET
+def search_api_view(request):
+    query, filters, sort, page = _search_arguments(request)
+    results, plan = search_for(user=request.user, query=query, request=request, filters=filters, sort=sort, page=page)
+    search_hits_record(request=request, hits=results.hits)
+    data = results_json(results, plan, query)
+    data["page"] = page
+    return _private(JsonResponse(data, json_dumps_params={"ensure_ascii": False}))
+
+
+@require_GET
+def suggest_view(request):
+    prefix = (request.GET.get("q") or "").strip()
+    return _private(JsonResponse({"suggestions": suggestions_for(user=request.user, prefix=prefix, request=request)}))

@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from portal.enums import Clearance
 from portal.models.marking import narrow_scope, scope_ids, scope_key
 from portal.models.pages import PortalPage
+from portal.signals import marking_changed
 
 NEUTRAL_SLUG_PREFIX = "m-"
 
@@ -90,6 +91,8 @@ def page_marking_apply(page):
 
 
 def page_marking_refresh_after_save(page, *, changed):
+    if changed:
+        marking_changed.send(sender=PortalPage, root_path=page.path)
     if changed and page.numchild:
         page_subtree_refresh(page.path, include_root=False)
     if changed:
@@ -174,6 +177,8 @@ def page_subtree_refresh(root_path, *, include_root=True):
     PortalPage.objects.bulk_update(
         changed, ["effective_clearance", "effective_scope", "slug", "url_path"], batch_size=500
     )
+    if changed:
+        marking_changed.send(sender=PortalPage, root_path=root_path)
     # Aliases elsewhere in the tree follow their originals (one query to find them; aliases are few).
     changed_ids = [page.pk for page in changed]
     for alias_path in (

@@ -211,7 +211,13 @@ CELERY_BEAT_SCHEDULE = {
     "ack-audience-sync": {"task": "policies.ack_audience_sync", "schedule": crontab(hour=2, minute=0)},
 }
 
+# --- Search --------------------------------------------------------------------------------------
+# "embedded" (the database's own index, the default) or "elasticsearch" (needs ELASTICSEARCH_URL; the embedded index
+# is kept too and answers whenever Elasticsearch cannot).
 ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL")
+SEARCH_BACKEND = env_str("SEARCH_BACKEND", "elasticsearch" if ELASTICSEARCH_URL else "embedded")
+SEARCH_INDEX_NAME = env_str("SEARCH_INDEX_NAME", "baomi-units")
+SEARCH_ELASTICSEARCH_TIMEOUT = 3
 
 # --- Security ------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -1,0 +1,332 @@
+"""Writes to the search index. Units are built from live pages, regulation 条 and documents; every backend that is
+configured receives the same units (the embedded index always, as it is also the fallback)."""
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, time
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db import transaction
+from django.utils import timezone
+from wagtail.search import index
+
+from portal.models import PortalPage, SecureDocument
+from search.analysis import index_terms
+from search.backends.embedded import index_changed
+from search.extract import document_text
+from search.models import SearchPosting, SearchUnit, UnitKind
+
+# Field weights for BM25's term frequency: a word in a title or 条 heading counts more than one in the body.
+# An article's regulation title is indexed lightly, so "深圳条例 竞业限制" narrows without every 条 ranking alike.
+WEIGHT_TITLE = 3.0
+WEIGHT_HEADING = 1.5
+WEIGHT_BODY = 1.0
+WEIGHT_ARTICLE_REGULATION = 0.3
+
+# A regulation that is numbered 一、/1、 instead of 条 can put a whole chapter into one "article". Such an article,
+# when long, is indexed item by item (each at least PART_MIN_CHARS, so a bare "B。" joins the text after it), as
+# a reader would cite it; a real 第X条 always stays one unit.
+ARTICLE_LABEL = re.compile(r"^第.+条$")
+SPLIT_MIN_CHARS = 240
+PART_MIN_CHARS = 40
+
+
+@dataclass
+class UnitData:
+    key: str
+    kind: str
+    title: str
+    text: str
+    url: str
+    effective_clearance: int
+    effective_scope: str
+    marking: str = ""
+    page_id: int | None = None
+    document_id: int | None = None
+    regulation_id: int | None = None
+    regulation_title: str = ""
+    label: str = ""
+    heading: str = ""
+    date: datetime | None = None
+    department: str = ""
+    position: int = 0
+    weighted_fields: list = field(default_factory=list)  # [(text, weight)]
+
+    def term_weights(self):
+        terms = Counter()
+        for text, weight in self.weighted_fields:
+            for term, count in index_terms(text).items():
+                terms[term] += count * weight
+        return terms
+
+
+def _as_datetime(value):
+    if value is None or isinstance(value, datetime):
+        return value
+    return timezone.make_aware(datetime.combine(value, time.min))
+
+
+def _owner_department(user):
+    profile = getattr(user, "security_profile", None) if user else None
+    department = getattr(profile, "department", None)
+    return department.name if department else ""
+
+
+def _searchable_text(page):
+    """The text of the page's own search fields (rich text stripped, StreamField blocks flattened)."""
+    parts = []
+    for search_field in page.get_search_fields():
+        if not isinstance(search_field, index.SearchField) or search_field.field_name == "title":
+            continue
+        try:
+            model_field = page._meta.get_field(search_field.field_name)
+        except FieldDoesNotExist:
+            model_field = None
+        value = getattr(page, search_field.field_name, None) if model_field else search_field.get_value(page)
+        if callable(value):
+            value = value()
+        if not value:
+            continue
+        if model_field is not None and hasattr(model_field, "get_searchable_content"):
+            parts.extend(str(part) for part in model_field.get_searchable_content(value))
+        else:
+            parts.append(str(value))
+    return "\n".join(part for part in parts if part)
+
+
+def _regulation_parts(article):
+    label, clauses = article["label"], article["clauses"]
+    if ARTICLE_LABEL.match(label) or len(clauses) < 2 or len("".join(clauses)) < SPLIT_MIN_CHARS:
+        return [(label, clauses, "")]
+    parts, buffer = [], []
+    for clause in clauses:
+        buffer.append(clause)
+        if len("".join(buffer)) >= PART_MIN_CHARS:
+            parts.append(buffer)
+            buffer = []
+    if buffer:
+        if parts:
+            parts[-1].extend(buffer)
+        else:
+            parts.append(buffer)
+    return [(f"{label}（{n}）", part, f"#item-{n}") for n, part in enumerate(parts, start=1)]
+
+
+def regulation_units(page):
+    from policies.services.versions import body_chapters
+
+    base = {
+        "kind": UnitKind.ARTICLE,
+        "effective_clearance": page.effective_clearance,
+        "effective_scope": page.effective_scope,
+        "marking": page.marking,
+        "page_id": page.pk,
+        "regulation_id": page.pk,
+        "regulation_title": page.title,
+        "date": _as_datetime(page.effective_on or page.published_on or page.last_published_at),
+        "department": page.issuer,
+    }
+    units = []
+    preamble = page.preamble.strip()
+    if preamble:
+        units.append(
+            UnitData(
+                key=f"article:{page.pk}:_preamble",
+                title=page.title,
+                label="",
+                text=preamble,
+                url=page.url,
+                position=0,
+                weighted_fields=[(page.title, WEIGHT_TITLE), (preamble, WEIGHT_BODY)],
+                **base,
+            )
+        )
+    position = 0
+    for chapter in body_chapters(page.body):
+        chapter_heading = f"{chapter['label']} {chapter['title']}".strip()
+        for article in chapter["articles"]:
+            for label, clauses, anchor in _regulation_parts(article):
+                position += 1
+                text = "\n".join(clauses)
+                units.append(
+                    UnitData(
+                        key=f"article:{page.pk}:{article['key']}{anchor}",
+                        title=f"{page.title} {label}",
+                        label=label,
+                        heading=chapter_heading,
+                        text=text,
+                        url=page.article_url(article) + anchor,
+                        position=position,
+                        weighted_fields=[
+                            (page.title, WEIGHT_ARTICLE_REGULATION),
+                            (f"{chapter_heading} {label}", WEIGHT_HEADING),
+                            (text, WEIGHT_BODY),
+                        ],
+                        **base,
+                    )
+                )
+    return units
+
+
+def _rich_text(value):
+    from django.utils.html import strip_tags
+
+    return strip_tags(str(value or "")).strip()
+
+
+def page_units(page):
+    """The units of one live page (a regulation gives one per 条), or [] if it is not searchable."""
+    from policies.models import RegulationPage
+
+    if not page.live or page.depth <= 1 or page.alias_of_id:
+        return []
+    if isinstance(page, RegulationPage):
+        return regulation_units(page)
+    text = _searchable_text(page)
+    return [
+        UnitData(
+            key=f"page:{page.pk}",
+            kind=UnitKind.PAGE,
+            title=page.title,
+            text=text,
+            url=page.url,
+            effective_clearance=page.effective_clearance,
+            effective_scope=page.effective_scope,
+            marking=page.marking,
+            page_id=page.pk,
+            date=page.last_published_at or page.first_published_at,
+            department=_owner_department(page.owner),
+            weighted_fields=[(page.title, WEIGHT_TITLE), (text, WEIGHT_BODY)],
+        )
+    ]
+
+
+def document_units(document):
+    from django.urls import reverse
+
+    text = document_text(document)
+    return [
+        UnitData(
+            key=f"document:{document.pk}",
+            kind=UnitKind.DOCUMENT,
+            title=document.title,
+            text=text,
+            url=reverse("portal:document_serve", args=[document.pk]),
+            effective_clearance=document.effective_clearance,
+            effective_scope=document.effective_scope,
+            marking=document.marking,
+            document_id=document.pk,
+            date=document.created_at,
+            department=_owner_department(document.uploaded_by_user),
+            weighted_fields=[(document.title, WEIGHT_TITLE), (text, WEIGHT_BODY)],
+        )
+    ]
+
+
+# -- writing ------------------------------------------------------------------------------------------------
+
+
+UNIT_FIELDS = (
+    "key",
+    "kind",
+    "title",
+    "text",
+    "url",
+    "effective_clearance",
+    "effective_scope",
+    "marking",
+    "page_id",
+    "document_id",
+    "regulation_id",
+    "regulation_title",
+    "label",
+    "heading",
+    "date",
+    "department",
+    "position",
+)
+
+
+def _embedded_replace(source_filter, units):
+    """Replace every unit of one source (a page or a document) in the embedded index, in one transaction."""
+    with transaction.atomic():
+        SearchPosting.objects.filter(unit_id__in=SearchUnit.objects.filter(**source_filter).values("pk")).delete()
+        SearchUnit.objects.filter(**source_filter).delete()
+        if not units:
+            index_changed()
+            return
+        rows, weights = [], []
+        for data in units:
+            terms = data.term_weights()
+            weights.append(terms)
+            rows.append(SearchUnit(length=sum(terms.values()), **{name: getattr(data, name) for name in UNIT_FIELDS}))
+        created = SearchUnit.objects.bulk_create(rows)
+        SearchPosting.objects.bulk_create(
+            [
+                SearchPosting(unit_id=unit.pk, term=term, tf=tf)
+                for unit, terms in zip(created, weights, strict=True)
+                for term, tf in terms.items()
+            ],
+            batch_size=2000,
+        )
+    index_changed()
+
+
+def _external_backends():
+    from search.backends import external_backend
+
+    backend = external_backend()
+    return [backend] if backend else []
+
+
+def page_index(page_id):
+    """(Re)index one page from its live state; a page that is gone or not live is removed."""
+    page = PortalPage.objects.filter(pk=page_id).select_related("owner").first()
+    units = page_units(page.specific) if page else []
+    _embedded_replace({"page_id": page_id}, units)
+    for backend in _external_backends():
+        backend.replace_source(f"page:{page_id}", units)
+    return len(units)
+
+
+def document_index(document_id):
+    document = SecureDocument.objects.filter(pk=document_id).select_related("uploaded_by_user").first()
+    units = document_units(document) if document else []
+    _embedded_replace({"document_id": document_id}, units)
+    for backend in _external_backends():
+        backend.replace_source(f"document:{document_id}", units)
+    return len(units)
+
+
+def subtree_index(root_path):
+    """Re-index every page of a subtree (its marking or its URLs changed)."""
+    ids = list(PortalPage.objects.filter(path__startswith=root_path).values_list("pk", flat=True))
+    for page_id in ids:
+        page_index(page_id)
+    return len(ids)
+
+
+def index_rebuild(*, progress=None):
+    """Rebuild the whole index from the database. `progress(done, total)` is called as it goes."""
+    page_ids = list(PortalPage.objects.live().filter(depth__gt=1).values_list("pk", flat=True))
+    document_ids = list(SecureDocument.objects.values_list("pk", flat=True))
+    total = len(page_ids) + len(document_ids)
+    for backend in _external_backends():
+        backend.reset()
+    with transaction.atomic():
+        SearchPosting.objects.all().delete()
+        SearchUnit.objects.all().delete()
+    index_changed()
+    done = 0
+    for page_id in page_ids:
+        page_index(page_id)
+        done += 1
+        if progress:
+            progress(done, total)
+    for document_id in document_ids:
+        document_index(document_id)
+        done += 1
+        if progress:
+            progress(done, total)
+    return total
