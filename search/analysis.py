@@ -7,6 +7,7 @@ is matched as a bigram phrase, so new terms are found without re-indexing. ASCII
 Chinese ordinal after 第 also yields its Arabic number (第二百一十九条 → 219).
 """
 
+import logging
 import re
 import threading
 import unicodedata
@@ -38,6 +39,7 @@ def tokenizer():
     is reproducible; thesaurus entries edited in the admin never change how documents are segmented."""
     import jieba
 
+    jieba.setLogLevel(logging.WARNING)  # its dictionary-loading chatter is not ours to print
     with _lock:
         instance = jieba.Tokenizer()
         instance.initialize()

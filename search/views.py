@@ -4,9 +4,11 @@ from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from search.backends import SORT_DATE, SORT_RELEVANCE, Filters
+from search.models import UnitKind
 from search.selectors import MAX_PAGE, PAGE_SIZE, search_for, suggestions_for
 from search.services.audit import search_hits_record
 
@@ -78,6 +80,37 @@ def results_json(results, plan, query):
     }
 
 
+FACET_PARAMETERS = (("kind", "type"), ("regulation", "regulation"), ("department", "department"), ("year", "year"))
+
+
+def facet_panels(request, results, filters):
+    """Facet counts as panels of links; each link sets (or clears) one filter and keeps the rest of the query."""
+    titles = {"kind": _("Type"), "regulation": _("Regulation"), "department": _("Department"), "year": _("Year")}
+    current = {"type": filters.kind, "regulation": filters.regulation_id, "department": filters.department}
+    current["year"] = filters.year
+    kind_labels = dict(UnitKind.choices)
+    panels = []
+    for facet, parameter in FACET_PARAMETERS:
+        items = []
+        for row in results.facets.get(facet, []):
+            if facet == "regulation":
+                value, label, count = row
+            else:
+                value, count = row
+                label = kind_labels.get(value, value) if facet == "kind" else value
+            selected = str(value) == str(current[parameter] or "")
+            query = request.GET.copy()
+            query.pop("page", None)
+            if selected:
+                query.pop(parameter, None)
+            else:
+                query[parameter] = value
+            items.append({"label": label, "count": count, "selected": selected, "url": "?" + query.urlencode()})
+        if items:
+            panels.append({"title": titles[facet], "items": items})
+    return panels
+
+
 @require_GET
 def search_view(request):
     query, filters, sort, page = _search_arguments(request)
@@ -89,6 +122,7 @@ def search_view(request):
         search_hits_record(request=request, hits=results.hits)
         paginator = Paginator(range(min(results.total, MAX_PAGE * PAGE_SIZE)), PAGE_SIZE)
         context.update(
+            facets=facet_panels(request, results, filters),
             results=results,
             plan=plan,
             page_obj=paginator.get_page(page),

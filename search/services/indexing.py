@@ -9,6 +9,7 @@ from datetime import datetime, time
 from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.utils import timezone
+from django.utils.encoding import uri_to_iri
 from wagtail.search import index
 
 from portal.models import PortalPage, SecureDocument
@@ -136,7 +137,7 @@ def regulation_units(page):
                 title=page.title,
                 label="",
                 text=preamble,
-                url=page.url,
+                url=uri_to_iri(page.url),
                 position=0,
                 weighted_fields=[(page.title, WEIGHT_TITLE), (preamble, WEIGHT_BODY)],
                 **base,
@@ -156,7 +157,7 @@ def regulation_units(page):
                         label=label,
                         heading=chapter_heading,
                         text=text,
-                        url=page.article_url(article) + anchor,
+                        url=uri_to_iri(page.article_url(article)) + anchor,
                         position=position,
                         weighted_fields=[
                             (page.title, WEIGHT_ARTICLE_REGULATION),
@@ -190,7 +191,7 @@ def page_units(page):
             kind=UnitKind.PAGE,
             title=page.title,
             text=text,
-            url=page.url,
+            url=uri_to_iri(page.url),
             effective_clearance=page.effective_clearance,
             effective_scope=page.effective_scope,
             marking=page.marking,

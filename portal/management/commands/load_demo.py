@@ -44,6 +44,7 @@ class Command(BaseCommand):
         )
         call_command("rebuild_references_index", verbosity=0)
         call_command("update_index", verbosity=0)
+        call_command("search_rebuild", verbosity=0)
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready: {len(users)} users, {PortalPage.objects.count()} pages.")
         )
