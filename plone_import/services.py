@@ -192,7 +192,13 @@ class PloneImport:
                 self.result.changes.append((where, action, changed))
             self.result.count(kind, action)
             self.result.decisions.append(
-                (where, kind, self.live_state(item), self.readers[item.uid].describe(), self.decisions[item.uid])
+                (
+                    where,
+                    kind,
+                    "served" if kind in ("file", "image") else self.live_state(item),
+                    self.readers[item.uid].describe(),
+                    self.decisions[item.uid],
+                )
             )
         self.result.count("user", "in export", len(self.export.members))
         self.result.count("group", "in export", len(self.export.groups))
@@ -521,7 +527,7 @@ class PloneImport:
             "expires": raw.get("expires"),
             "exclude_from_nav": bool(raw.get("exclude_from_nav")),
             "access": decision.as_json(),
-            "history": [(e.get("action"), e.get("actor"), e.get("time")) for e in item.history()],
+            "history": [[e.get("action"), e.get("actor"), e.get("time")] for e in item.history()],
         }
         text = raw.get("text")
         if isinstance(text, dict):
@@ -689,7 +695,7 @@ class PloneImport:
             revision.publish(user=actor, log_action=False, skip_permission_checks=True)
         else:
             if page.live:
-                page.unpublish(set_expired=expired, user=actor, log_action=False)
+                page.unpublish(set_expired=expired, log_action=False)
             page.expired = expired
             page.save()
             revision = page.save_revision(user=actor, log_action=False)
@@ -854,14 +860,19 @@ class PloneImport:
                         revision.publish(log_action=False, skip_permission_checks=True)
                     else:
                         page.save()
-                    still = self.pending_links.get(uid, set()) - self.failed
-                    unresolved = [u for u in still if self.target_of(u) is None]
-                    if not unresolved:
-                        self.pending_links.pop(uid, None)
-                        record.checksum = _hash(record.snapshot)
-                        record.save(update_fields=["checksum"])
-                    else:
-                        self._problem("warning", item.path, _("links to items that were not imported were dropped"))
+                    unresolved = sorted(u for u in self.pending_links.get(uid, set()) if self.target_of(u) is None)
+                    self.pending_links.pop(uid, None)
+                    # Complete: later runs may skip it. Incomplete: the next run converts it again.
+                    record.checksum = "" if unresolved else _hash(record.snapshot)
+                    record.save(update_fields=["checksum"])
+                    for target_uid in unresolved:
+                        target = self.export.items.get(target_uid)
+                        self._problem(
+                            "warning",
+                            item.path,
+                            _("link to %(target)s dropped: that item was not imported")
+                            % {"target": target.path if target else target_uid},
+                        )
             except Exception as error:  # noqa: BLE001 - reported per item
                 self._problem("error", item.path, f"{type(error).__name__}: {error}")
 
