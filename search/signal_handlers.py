@@ -1,7 +1,7 @@
 """Keep the index in step with what is published: each change enqueues its re-index once the transaction commits."""
 
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
@@ -46,7 +46,10 @@ def index_reclassified_subtree(sender, root_path, **kwargs):
 
 @receiver(post_save, sender=SecureDocument)
 @receiver(post_delete, sender=SecureDocument)
+@receiver(m2m_changed, sender=SecureDocument.scope.through)
 def index_document(sender, instance, **kwargs):
+    if not isinstance(instance, SecureDocument) or kwargs.get("action", "post_")[:5] != "post_":
+        return
     from search.tasks import document_index_task
 
     document_id = instance.pk

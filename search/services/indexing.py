@@ -180,8 +180,8 @@ def page_units(page):
     """The units of one live page (a regulation gives one per 条), or [] if it is not searchable."""
     from policies.models import RegulationPage
 
-    if not page.live or page.depth <= 1 or page.alias_of_id:
-        return []
+    if not page.live or page.depth <= 1 or page.alias_of_id or not page.url:
+        return []  # not published, an alias of indexed content, or outside every site: nothing to link to
     if isinstance(page, RegulationPage):
         return regulation_units(page)
     text = _searchable_text(page)

@@ -63,6 +63,8 @@ class Command(BaseCommand):
                 ],
             ),
             Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"),
+            # 保密办 maintains the search thesaurus.
+            *Permission.objects.filter(content_type__app_label="portal_search", content_type__model="thesaurusentry"),
         )
         users = {}
         for username, full_name, _role, clearance, dept, post, employee_no, flags in data.USERS:
