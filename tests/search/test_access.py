@@ -82,7 +82,7 @@ def api(client, **params):
 def test_hits_totals_facets_and_suggestions_only_show_what_the_reader_may_open(
     corpus, user_with, verified_client, clearance, in_group
 ):
-    """O10 科学技术保密规定 第十条 / O21 深圳条例 第十二条(一): every search surface is filtered by 密级 and 知悉范围."""
+    """O10 科学技术保密规定 第十条 / O21 深圳条例 第十二条(一): every search surface is filtered by 密级 and scope."""
     group, items, documents = corpus
     user = user_with(clearance)
     if in_group:
