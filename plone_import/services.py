@@ -20,8 +20,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.log_actions import log
-from wagtail.models import Collection, Revision, Site
+from wagtail.models import Collection, ReferenceIndex, Revision, Site
 from wagtail.rich_text import RichText
+from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from home.models import (
     ContentPage,
@@ -97,6 +98,7 @@ class PloneImport:
         self.groups = {}  # ("group", id) | ("personal", id) | ("portal", name) | NOBODY -> Group
         self.users = {}  # plone user id -> User
         self.pending_links = {}  # uid -> set of uids its text links to that were not imported yet
+        self.written_pages, self.written_documents = set(), set()
 
     # -- reading -------------------------------------------------------------------------------------------------
 
@@ -139,11 +141,14 @@ class PloneImport:
         items = [item for item in self.export.walk() if item is not self.export.root]
         self._root_record()
         total = len(items)
-        for done, item in enumerate(items, 1):
-            self._item_import(item)
-            self.progress(done, total)
-        self._links_resolve()
-        self._default_pages_set()
+        # The reference index is built once per written page at the end, not on each of a page's three saves.
+        with disable_reference_index_auto_update():
+            for done, item in enumerate(items, 1):
+                self._item_import(item)
+                self.progress(done, total)
+            self._links_resolve()
+            self._default_pages_set()
+        self._references_rebuild()
         self._relations_set()
         self._redirects_set()
         from .selectors import access_report
@@ -702,6 +707,7 @@ class PloneImport:
             if state == "moderation":
                 self._moderation_start(page, item, actor)
         self._page_dates(page, item, revision, effective)
+        self.written_pages.add(page.pk)
         log(
             instance=page,
             action="plone_import.import",
@@ -782,6 +788,7 @@ class PloneImport:
             document._set_document_file_metadata()
         document.save()
         self._media_after_save(document, item, scope)
+        self.written_documents.add(document.pk)
         record = record or PloneItem(uid=item.uid, kind=ItemKind.DOCUMENT)
         record.document = document
         logger.debug("document %s sha256 %s", item.path, digest)
@@ -875,6 +882,13 @@ class PloneImport:
                         )
             except Exception as error:  # noqa: BLE001 - reported per item
                 self._problem("error", item.path, f"{type(error).__name__}: {error}")
+
+    def _references_rebuild(self):
+        for model, ids in ((PortalPage, self.written_pages), (SecureDocument, self.written_documents)):
+            for obj in (
+                model.objects.filter(pk__in=ids).specific() if model is PortalPage else model.objects.filter(pk__in=ids)
+            ):
+                ReferenceIndex.create_or_update_for_object(obj)
 
     def _default_pages_set(self):
         for folder_uid, page_uid in self.export.default_pages.items():
