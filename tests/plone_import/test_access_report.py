@@ -76,9 +76,11 @@ scope = ["baomiban"]
     assert response.status_code in (301, 302)
 
 
-def test_report_csv(imported, tmp_path):
+def test_report_csv_and_progress_bar(imported, tmp_path):
     target = tmp_path / "report.csv"
-    call_command("import_plone", str(SAMPLE), "--report", str(target), "--no-progress", stdout=StringIO())
+    err = StringIO()
+    call_command("import_plone", str(SAMPLE), "--report", str(target), "--progress", stdout=StringIO(), stderr=err)
+    assert "\r[########################################] 21/21\n" in err.getvalue()
     lines = target.read_text(encoding="utf-8").splitlines()
     assert lines[0].startswith("path,type,verdict")
     assert len(lines) == 23

@@ -220,6 +220,15 @@ def test_links_relations_and_default_page(imported):
     assert list(PageRelation.objects.filter(page_id=news).values_list("target_page_id", flat=True)) == [
         record_for("/xuanchuan/baomi-jiangzuo-2026").page_id
     ]
+    # Wagtail's reference index knows the links, so "usage" shows where the file is linked from.
+    from wagtail.models import ReferenceIndex
+
+    document = record_for("/xiazai/baomi-xieyi-moban.txt").document
+    assert (
+        ReferenceIndex.get_references_to(document)
+        .filter(object_id=str(record_for("/guizhang/guizhang-shuoming").page_id))
+        .exists()
+    )
     folder = record_for("/guizhang").page.specific
     assert folder.default_page_id == record_for("/guizhang/guizhang-shuoming").page_id
     # The default page is part of the published revision, so a later publish keeps it.

@@ -24,9 +24,7 @@ class ProgressBar:
             return
         self.last = filled
         bar = "#" * filled + "-" * (self.width - filled)
-        self.stream.write(f"\r[{bar}] {done}/{total}")
-        if done == total:
-            self.stream.write("\n")
+        self.stream.write(f"\r[{bar}] {done}/{total}", ending="\n" if done == total else "")
         self.stream.flush()
 
 
