@@ -6,84 +6,34 @@ finds every item by its Plone UID and compares a snapshot of what was imported, 
 """
 
 import hashlib
-import io
-import json
 import logging
-from dataclasses import dataclass, field
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from wagtail.contrib.redirects.models import Redirect
 from wagtail.log_actions import log
-from wagtail.models import Collection, ReferenceIndex, Revision, Site
+from wagtail.models import Collection, Revision, Site
 from wagtail.rich_text import RichText
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
-from home.models import (
-    ContentPage,
-    EventPage,
-    LinkPage,
-    NewsPage,
-    PageRelation,
-    SectionIndexPage,
-)
 from portal.enums import Clearance
-from portal.models import PortalPage, SecureDocument, SecureImage
-from portal.services.marking import item_scope_refresh
-from portal.services.people import user_create
+from portal.models import PortalPage
 
-from . import readers as plone_readers_module
-from .export import ExportError, ItemError, Problem, blob, load_export, parse_date
-from .models import ImportRun, ItemKind, PloneItem, PlonePrincipal, PrincipalKind
-from .readers import NOBODY, decide, principals_from
-from .richtext import convert
+from .. import readers as plone_readers_module
+from ..export import ExportError, ItemError, Problem, blob, load_export, parse_date
+from ..models import ImportRun, ItemKind, PloneItem
+from ..readers import decide, principals_from
+from ..richtext import convert
+from .after_tree import AfterTreeMixin
+from .common import COLLECTION_NAME, PAGE_MODELS, ImportResult, hash_of
+from .media import MediaMixin
+from .principals import PrincipalsMixin
 
 logger = logging.getLogger(__name__)
 
-PAGE_MODELS = {
-    "folder": SectionIndexPage,
-    "document": ContentPage,
-    "news": NewsPage,
-    "event": EventPage,
-    "link": LinkPage,
-}
-PERSONAL_GROUP = "plone-user:%s"
-NOBODY_GROUP = "plone-no-readers"
-COLLECTION_NAME = "Plone"
 
-
-@dataclass
-class ImportResult:
-    counts: dict = field(default_factory=dict)  # "kind action" -> n
-    changes: list = field(default_factory=list)  # (path, action, [fields])
-    problems: list = field(default_factory=list)
-    decisions: list = field(default_factory=list)  # (path, kind, live state, readers, decision) for dry runs
-    run: ImportRun | None = None
-    report: object = None
-
-    def count(self, kind, action, n=1):
-        key = f"{kind} {action}"
-        self.counts[key] = self.counts.get(key, 0) + n
-
-    @property
-    def errors(self):
-        return [p for p in self.problems if p.level == "error"]
-
-
-def _hash(value):
-    return hashlib.sha256(json.dumps(value, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
-
-
-def _iso(value):
-    return value.isoformat() if value else None
-
-
-class PloneImport:
+class PloneImport(PrincipalsMixin, MediaMixin, AfterTreeMixin):
     """Import an export directory. `check()` reads and plans; `execute()` writes (unless dry_run)."""
 
     def __init__(self, *, directory, mapping, dry_run=False, progress=None, actor=None):
@@ -151,7 +101,7 @@ class PloneImport:
         self._references_rebuild()
         self._relations_set()
         self._redirects_set()
-        from .selectors import access_report
+        from ..selectors import access_report
 
         self.result.report = access_report(export=self.export, mapping=self.mapping, readers=self.readers)
         run.finished_at = timezone.now()
@@ -189,7 +139,7 @@ class PloneImport:
             record = self.records.get(item.uid)
             if record is None:
                 action = "create"
-            elif record.checksum == _hash(snapshot):
+            elif record.checksum == hash_of(snapshot):
                 action = "unchanged"
             else:
                 action = "update"
@@ -207,166 +157,6 @@ class PloneImport:
             )
         self.result.count("user", "in export", len(self.export.members))
         self.result.count("group", "in export", len(self.export.groups))
-
-    # -- principals ----------------------------------------------------------------------------------------------
-
-    def _principals_import(self):
-        existing = {(p.kind, p.plone_id): p for p in PlonePrincipal.objects.select_related("user", "group")}
-        for group in self.export.groups:
-            gid = group["groupid"]
-            if gid in self.mapping.skip_groups:
-                continue
-            try:
-                with transaction.atomic():
-                    self.groups[("group", gid)] = self._group_import(group, existing.get(("group", gid)))
-            except ItemError as error:
-                self._problem("error", f"group {gid}", str(error))
-                self.result.count("group", "error")
-        for member in self.export.members:
-            username = member["username"]
-            try:
-                with transaction.atomic():
-                    self.users[username] = self._user_import(member, existing.get(("user", username)))
-            except ItemError as error:
-                self._problem("error", f"user {username}", str(error))
-                self.result.count("user", "error")
-        for (kind, plone_id), principal in existing.items():
-            if kind == PrincipalKind.PERSONAL:
-                self.groups[("personal", plone_id)] = principal.group
-            elif kind == PrincipalKind.NOBODY:
-                self.groups[NOBODY] = principal.group
-        self._memberships_sync()
-
-    def _group_import(self, group, principal):
-        gid = group["groupid"]
-        title = (group.get("title") or gid).strip()[:140]
-        wanted = self.mapping.groups.get(gid)
-        if principal is not None:
-            portal_group = principal.group
-            self.result.count("group", "unchanged")
-            return portal_group
-        if wanted:
-            portal_group, created = Group.objects.get_or_create(name=wanted)
-        else:
-            name = title
-            if Group.objects.filter(name=name).exists():
-                # A portal group of that name may hold other people: never reuse it silently (it would widen access).
-                name = f"{title} (plone:{gid})"[:150]
-            portal_group, created = Group.objects.get_or_create(name=name)
-        PlonePrincipal.objects.create(plone_id=gid, kind=PrincipalKind.GROUP, group=portal_group)
-        self.result.count("group", "created" if created else "linked")
-        return portal_group
-
-    def _user_import(self, member, principal):
-        User = get_user_model()
-        plone_id = member["username"]
-        fullname = (member.get("fullname") or "").strip()[:150]
-        email = (member.get("email") or "").strip()
-        if principal is not None:
-            user = principal.user
-            changed = []
-            if fullname and user.first_name != fullname:
-                user.first_name, changed = fullname, [*changed, "fullname"]
-            if email and user.email != email:
-                user.email, changed = email, [*changed, "email"]
-            if changed:
-                user.save(update_fields=["first_name", "email"])
-                self.result.changes.append((f"user {plone_id}", "updated", changed))
-            self.result.count("user", "updated" if changed else "unchanged")
-            return user
-        username = self.mapping.accounts.get(plone_id, plone_id)
-        user = User.objects.filter(username=username).first()
-        if user is not None:
-            explicit = plone_id in self.mapping.accounts
-            if not explicit and (not email or user.email.lower() != email.lower()):
-                raise ItemError(
-                    _(
-                        "a portal account %(username)s already exists with another e-mail; "
-                        "map it under users.accounts to link it"
-                    )
-                    % {"username": username}
-                )
-            action = "linked"
-        else:
-            clearance = self.mapping.user_clearances.get(plone_id, self.mapping.user_clearance)
-            # No password: the account can only be used after a reset, and the first login enrols a second factor.
-            user = user_create(
-                actor=self.actor,
-                username=username,
-                password=None,
-                first_name=fullname,
-                email=email,
-                clearance=clearance,
-            )
-            user.is_active = self.mapping.activate_users
-            user.save(update_fields=["is_active"])
-            action = "created"
-            log(instance=user, action="plone_import.user", user=self.actor, data={"plone_id": plone_id})
-        PlonePrincipal.objects.create(plone_id=plone_id, kind=PrincipalKind.USER, user=user)
-        self.result.count("user", action)
-        return user
-
-    def _memberships_sync(self):
-        """Imported groups hold exactly the imported users Plone lists; global roles map onto portal groups."""
-        through = get_user_model().groups.through
-        imported_user_ids = {user.pk for user in self.users.values()}
-        for (kind, gid), group in list(self.groups.items()):
-            if kind != "group":
-                continue
-            wanted = {self.users[u].pk for u in self.principals.group_members.get(gid, set()) if u in self.users}
-            current = set(through.objects.filter(group=group).values_list("user_id", flat=True))
-            add = wanted - current
-            remove = (current & imported_user_ids) - wanted
-            if add or remove:
-                through.objects.bulk_create([through(user_id=uid, group=group) for uid in add])
-                through.objects.filter(group=group, user_id__in=remove).delete()
-                self.result.changes.append((f"group {gid}", "members", sorted(map(str, add | remove))))
-        for role, group_name in self.mapping.global_roles.items():
-            portal_group = Group.objects.filter(name=group_name).first()
-            if portal_group is None:
-                continue
-            holders = {u for u, roles in self.principals.user_roles.items() if role in roles}
-            for gid, roles in self.principals.group_roles.items():
-                if role in roles:
-                    holders |= self.principals.group_members.get(gid, set())
-            for plone_id in sorted(holders):
-                user = self.users.get(plone_id)
-                if user is not None and not user.groups.filter(pk=portal_group.pk).exists():
-                    user.groups.add(portal_group)
-                    self.result.changes.append((f"user {plone_id}", "role", [f"{role} -> {group_name}"]))
-
-    def _scope_groups(self, decision):
-        """The portal groups of a decision's scope, creating personal and no-readers groups when first needed."""
-        if decision.scope is None:
-            return []
-        groups = []
-        for key in sorted(decision.scope):
-            group = self.groups.get(key)
-            if group is None:
-                kind, name = key
-                if kind == "personal" and name in self.users:
-                    group, _created = Group.objects.get_or_create(name=PERSONAL_GROUP % name)
-                    group.user_set.add(self.users[name])
-                    PlonePrincipal.objects.get_or_create(
-                        kind=PrincipalKind.PERSONAL, plone_id=name, defaults={"group": group}
-                    )
-                elif kind == "nobody":
-                    group, _created = Group.objects.get_or_create(name=NOBODY_GROUP)
-                    PlonePrincipal.objects.get_or_create(
-                        kind=PrincipalKind.NOBODY, plone_id="", defaults={"group": group}
-                    )
-                elif kind == "portal":
-                    group = Group.objects.filter(name=name).first()
-                if group is None:
-                    continue  # a principal that was not imported: narrower, never wider
-                self.groups[key] = group
-            groups.append(group)
-        if not groups:
-            # Every reader group failed to import: fall back to nobody rather than to everyone.
-            from .readers import Decision
-
-            return self._scope_groups(Decision(clearance=decision.clearance, scope=frozenset({NOBODY})))
-        return groups
 
     # -- structure -----------------------------------------------------------------------------------------------
 
@@ -469,7 +259,7 @@ class PloneImport:
         record = self.records.get(item.uid)
         try:
             snapshot = self._snapshot(item, kind)
-            checksum = _hash(snapshot)
+            checksum = hash_of(snapshot)
             if record is not None and record.checksum == checksum and record.target is not None:
                 self.result.count(kind, "unchanged")
                 return
@@ -768,239 +558,6 @@ class PloneImport:
             page.link_url = url[:200]
         elif url:
             self._problem("warning", item.path, _("link target %(url)s is not in the export") % {"url": url})
-
-    # -- files and images ----------------------------------------------------------------------------------------
-
-    def _media_common(self, obj, item, scope):
-        obj.title = item.title[:255]
-        obj.collection = self.collection
-        obj.uploaded_by_user = self._owner(item)
-        return scope
-
-    def _document_import(self, item, record):
-        data, filename, _content_type = blob(item, "file")
-        document = record.document if record is not None and record.document_id else SecureDocument()
-        scope = self._marking(document, item)
-        self._media_common(document, item, scope)
-        digest = hashlib.sha256(data).hexdigest()
-        if not document.pk or document.file_hash != hashlib.sha1(data).hexdigest():  # noqa: S324 - Wagtail's hash
-            document.file = ContentFile(data, name=filename)
-            document._set_document_file_metadata()
-        document.save()
-        self._media_after_save(document, item, scope)
-        self.written_documents.add(document.pk)
-        record = record or PloneItem(uid=item.uid, kind=ItemKind.DOCUMENT)
-        record.document = document
-        logger.debug("document %s sha256 %s", item.path, digest)
-        return record
-
-    def _image_import(self, item, record):
-        data, filename, _content_type = blob(item, "image")
-        image = record.image if record is not None and record.image_id else SecureImage()
-        scope = self._marking(image, item)
-        self._media_common(image, item, scope)
-        self._image_file(image, data, filename)
-        image.save()
-        self._media_after_save(image, item, scope)
-        image.get_rendition("original")
-        record = record or PloneItem(uid=item.uid, kind=ItemKind.IMAGE)
-        record.image = image
-        return record
-
-    def _image_file(self, image, data, filename):
-        if image.pk and image.file_hash == hashlib.sha1(data).hexdigest():  # noqa: S324 - Wagtail's hash
-            return
-        from PIL import Image, UnidentifiedImageError
-
-        try:
-            with Image.open(io.BytesIO(data)) as opened:
-                image.width, image.height = opened.size
-        except (UnidentifiedImageError, OSError) as error:
-            raise ItemError(_("the image data is not a readable image: %(error)s") % {"error": error}) from error
-        image.file = ContentFile(data, name=filename)
-        image._set_image_file_metadata()
-
-    def _media_after_save(self, obj, item, scope):
-        obj.scope.set(scope)
-        item_scope_refresh(obj)
-        obj.tags.set(item.subjects)
-        created = parse_date(item.raw.get("created"), "created")
-        if created:
-            type(obj).objects.filter(pk=obj.pk).update(created_at=created)
-
-    def _lead_image(self, item, record, scope):
-        if not item.raw.get("image"):
-            if record.lead_image_id:
-                record.lead_image = None
-            return None
-        data, filename, _content_type = blob(item, "image")
-        image = record.lead_image if record.lead_image_id else SecureImage()
-        self._marking(image, item)
-        image.title = (item.raw.get("image_caption") or item.title)[:255]
-        image.collection = self.collection
-        image.uploaded_by_user = self._owner(item)
-        self._image_file(image, data, filename)
-        image.save()
-        self._media_after_save(image, item, scope)
-        record.lead_image = image
-        return image
-
-    # -- after the tree ------------------------------------------------------------------------------------------
-
-    def _links_resolve(self):
-        """Items whose text linked to items imported after them: convert their text again, now complete."""
-        for uid in list(self.pending_links):
-            item = self.export.items[uid]
-            record = self.records.get(uid)
-            if record is None or uid in self.failed:
-                continue
-            kind = record.snapshot.get("kind")
-            try:
-                with transaction.atomic():
-                    page = record.page.specific
-                    if kind == "link":
-                        self._link_target(page, item)
-                    else:
-                        page.body = self._body(item)
-                    revision = page.save_revision(user=self._actor(item), log_action=False)
-                    if page.live:
-                        revision.publish(log_action=False, skip_permission_checks=True)
-                    else:
-                        page.save()
-                    unresolved = sorted(u for u in self.pending_links.get(uid, set()) if self.target_of(u) is None)
-                    self.pending_links.pop(uid, None)
-                    # Complete: later runs may skip it. Incomplete: the next run converts it again.
-                    record.checksum = "" if unresolved else _hash(record.snapshot)
-                    record.save(update_fields=["checksum"])
-                    for target_uid in unresolved:
-                        target = self.export.items.get(target_uid)
-                        self._problem(
-                            "warning",
-                            item.path,
-                            _("link to %(target)s dropped: that item was not imported")
-                            % {"target": target.path if target else target_uid},
-                        )
-            except Exception as error:  # noqa: BLE001 - reported per item
-                self._problem("error", item.path, f"{type(error).__name__}: {error}")
-
-    def _references_rebuild(self):
-        for model, ids in ((PortalPage, self.written_pages), (SecureDocument, self.written_documents)):
-            for obj in (
-                model.objects.filter(pk__in=ids).specific() if model is PortalPage else model.objects.filter(pk__in=ids)
-            ):
-                ReferenceIndex.create_or_update_for_object(obj)
-
-    def _default_pages_set(self):
-        for folder_uid, page_uid in self.export.default_pages.items():
-            folder_record, page_record = self.records.get(folder_uid), self.records.get(page_uid)
-            if not folder_record or not page_record or not folder_record.page_id or not page_record.page_id:
-                continue
-            folder = folder_record.page.specific
-            if not isinstance(folder, SectionIndexPage) or folder.default_page_id == page_record.page_id:
-                continue
-            with transaction.atomic():
-                folder.default_page_id = page_record.page_id
-                revision = folder.save_revision(log_action=False)
-                if folder.live:
-                    revision.publish(log_action=False, skip_permission_checks=True)
-                else:
-                    folder.save()
-            self.result.count("default page", "set")
-
-    def _relations_set(self):
-        wanted = {}
-        for relation in self.export.relations:
-            if relation.get("relationship") not in (None, "relatedItems"):
-                continue
-            source = self.records.get(relation.get("from_uuid"))
-            target = self.target_of(relation.get("to_uuid"))
-            if source is None or not source.page_id or target is None or target[0] == "image":
-                if relation.get("from_uuid") in self.export.items:
-                    self._problem(
-                        "warning",
-                        self.export.items[relation["from_uuid"]].path,
-                        _("related item %(uid)s not imported") % {"uid": relation.get("to_uuid")},
-                    )
-                continue
-            wanted.setdefault(source.page_id, []).append(target)
-        existing = {}
-        for rel in PageRelation.objects.filter(page_id__in=list(wanted)).order_by("sort_order"):
-            key = ("page", rel.target_page_id) if rel.target_page_id else ("document", rel.target_document_id)
-            existing.setdefault(rel.page_id, []).append(key)
-        for page_id, targets in wanted.items():
-            if existing.get(page_id) == targets:
-                continue
-            with transaction.atomic():
-                PageRelation.objects.filter(page_id=page_id).delete()
-                PageRelation.objects.bulk_create(
-                    [
-                        PageRelation(
-                            page_id=page_id,
-                            sort_order=n,
-                            target_page_id=t[1] if t[0] == "page" else None,
-                            target_document_id=t[1] if t[0] == "document" else None,
-                        )
-                        for n, t in enumerate(targets)
-                    ]
-                )
-            self.result.count("relation", "set", len(targets))
-
-    def _redirects_set(self):
-        """Old Plone paths (and the redirects Plone recorded) keep answering, through Wagtail redirects."""
-        site = self.parent.get_site()
-        base = self.parent.url_path
-        wanted = {}
-        for uid, record in self.records.items():
-            item = self.export.items.get(uid)
-            if item is None or uid in self.failed or not item.path:
-                continue
-            self._redirect_targets(wanted, item.path, record, base)
-        for old, new in self.export.redirects.items():
-            old_path = self._public_path(old)
-            target = self.export.resolve_url(new)
-            record = self.records.get(target.uid) if target else None
-            if record is None:
-                if target is not None or new:
-                    self._problem("warning", old, _("redirect target %(new)s not imported") % {"new": new})
-                continue
-            self._redirect_targets(wanted, old_path, record, None, force=True)
-        normalised = {Redirect.normalise_path(path): target for path, target in wanted.items()}
-        existing = {r.old_path: r for r in Redirect.objects.filter(site=site, old_path__in=list(normalised))}
-        for old_path, (page_id, link) in normalised.items():
-            redirect = existing.get(old_path)
-            if (
-                redirect is not None
-                and redirect.redirect_page_id == page_id
-                and (redirect.redirect_link or "") == (link or "")
-            ):
-                continue
-            redirect = redirect or Redirect(old_path=old_path, site=site)
-            redirect.redirect_page_id = page_id
-            redirect.redirect_link = link or ""
-            redirect.is_permanent = True
-            redirect.save()
-            self.result.count("redirect", "set")
-
-    def _public_path(self, zope_path):
-        if self.export.zope_path and zope_path.startswith(self.export.zope_path):
-            zope_path = zope_path[len(self.export.zope_path) :]
-        return zope_path or "/"
-
-    def _redirect_targets(self, wanted, old_path, record, base, force=False):
-        if record.page_id:
-            if not force:
-                new_path = record.page.url_path[len(base) - 1 :] if base else None
-                if new_path and new_path.rstrip("/") == old_path.rstrip("/"):
-                    return
-            wanted[old_path] = (record.page_id, None)
-        elif record.document_id:
-            url = record.document.url
-            for suffix in ("", "/view", "/@@download/file", "/@@display-file/file"):
-                wanted[old_path + suffix] = (None, url)
-        elif record.image_id:
-            rendition = record.image.get_rendition("original")
-            for suffix in ("", "/view", "/image_view_fullscreen", "/@@images/image", "/@@download/image"):
-                wanted[old_path + suffix] = (None, rendition.url)
 
 
 def plone_import(*, directory, mapping, dry_run=False, progress=None, actor=None):

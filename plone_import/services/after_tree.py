@@ -1,0 +1,168 @@
+"""After the tree: forward links, reference index, default pages, related items and redirects."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from wagtail.contrib.redirects.models import Redirect
+from wagtail.models import ReferenceIndex
+
+from home.models import PageRelation, SectionIndexPage
+from portal.models import PortalPage, SecureDocument
+
+from .common import hash_of
+
+
+class AfterTreeMixin:
+    def _links_resolve(self):
+        """Items whose text linked to items imported after them: convert their text again, now complete."""
+        for uid in list(self.pending_links):
+            item = self.export.items[uid]
+            record = self.records.get(uid)
+            if record is None or uid in self.failed:
+                continue
+            kind = record.snapshot.get("kind")
+            try:
+                with transaction.atomic():
+                    page = record.page.specific
+                    if kind == "link":
+                        self._link_target(page, item)
+                    else:
+                        page.body = self._body(item)
+                    revision = page.save_revision(user=self._actor(item), log_action=False)
+                    if page.live:
+                        revision.publish(log_action=False, skip_permission_checks=True)
+                    else:
+                        page.save()
+                    unresolved = sorted(u for u in self.pending_links.get(uid, set()) if self.target_of(u) is None)
+                    self.pending_links.pop(uid, None)
+                    # Complete: later runs may skip it. Incomplete: the next run converts it again.
+                    record.checksum = "" if unresolved else hash_of(record.snapshot)
+                    record.save(update_fields=["checksum"])
+                    for target_uid in unresolved:
+                        target = self.export.items.get(target_uid)
+                        self._problem(
+                            "warning",
+                            item.path,
+                            _("link to %(target)s dropped: that item was not imported")
+                            % {"target": target.path if target else target_uid},
+                        )
+            except Exception as error:  # noqa: BLE001 - reported per item
+                self._problem("error", item.path, f"{type(error).__name__}: {error}")
+
+    def _references_rebuild(self):
+        for model, ids in ((PortalPage, self.written_pages), (SecureDocument, self.written_documents)):
+            for obj in (
+                model.objects.filter(pk__in=ids).specific() if model is PortalPage else model.objects.filter(pk__in=ids)
+            ):
+                ReferenceIndex.create_or_update_for_object(obj)
+
+    def _default_pages_set(self):
+        for folder_uid, page_uid in self.export.default_pages.items():
+            folder_record, page_record = self.records.get(folder_uid), self.records.get(page_uid)
+            if not folder_record or not page_record or not folder_record.page_id or not page_record.page_id:
+                continue
+            folder = folder_record.page.specific
+            if not isinstance(folder, SectionIndexPage) or folder.default_page_id == page_record.page_id:
+                continue
+            with transaction.atomic():
+                folder.default_page_id = page_record.page_id
+                revision = folder.save_revision(log_action=False)
+                if folder.live:
+                    revision.publish(log_action=False, skip_permission_checks=True)
+                else:
+                    folder.save()
+            self.result.count("default page", "set")
+
+    def _relations_set(self):
+        wanted = {}
+        for relation in self.export.relations:
+            if relation.get("relationship") not in (None, "relatedItems"):
+                continue
+            source = self.records.get(relation.get("from_uuid"))
+            target = self.target_of(relation.get("to_uuid"))
+            if source is None or not source.page_id or target is None or target[0] == "image":
+                if relation.get("from_uuid") in self.export.items:
+                    self._problem(
+                        "warning",
+                        self.export.items[relation["from_uuid"]].path,
+                        _("related item %(uid)s not imported") % {"uid": relation.get("to_uuid")},
+                    )
+                continue
+            wanted.setdefault(source.page_id, []).append(target)
+        existing = {}
+        for rel in PageRelation.objects.filter(page_id__in=list(wanted)).order_by("sort_order"):
+            key = ("page", rel.target_page_id) if rel.target_page_id else ("document", rel.target_document_id)
+            existing.setdefault(rel.page_id, []).append(key)
+        for page_id, targets in wanted.items():
+            if existing.get(page_id) == targets:
+                continue
+            with transaction.atomic():
+                PageRelation.objects.filter(page_id=page_id).delete()
+                PageRelation.objects.bulk_create(
+                    [
+                        PageRelation(
+                            page_id=page_id,
+                            sort_order=n,
+                            target_page_id=t[1] if t[0] == "page" else None,
+                            target_document_id=t[1] if t[0] == "document" else None,
+                        )
+                        for n, t in enumerate(targets)
+                    ]
+                )
+            self.result.count("relation", "set", len(targets))
+
+    def _redirects_set(self):
+        """Old Plone paths (and the redirects Plone recorded) keep answering, through Wagtail redirects."""
+        site = self.parent.get_site()
+        base = self.parent.url_path
+        wanted = {}
+        for uid, record in self.records.items():
+            item = self.export.items.get(uid)
+            if item is None or uid in self.failed or not item.path:
+                continue
+            self._redirect_targets(wanted, item.path, record, base)
+        for old, new in self.export.redirects.items():
+            old_path = self._public_path(old)
+            target = self.export.resolve_url(new)
+            record = self.records.get(target.uid) if target else None
+            if record is None:
+                if target is not None or new:
+                    self._problem("warning", old, _("redirect target %(new)s not imported") % {"new": new})
+                continue
+            self._redirect_targets(wanted, old_path, record, None, force=True)
+        normalised = {Redirect.normalise_path(path): target for path, target in wanted.items()}
+        existing = {r.old_path: r for r in Redirect.objects.filter(site=site, old_path__in=list(normalised))}
+        for old_path, (page_id, link) in normalised.items():
+            redirect = existing.get(old_path)
+            if (
+                redirect is not None
+                and redirect.redirect_page_id == page_id
+                and (redirect.redirect_link or "") == (link or "")
+            ):
+                continue
+            redirect = redirect or Redirect(old_path=old_path, site=site)
+            redirect.redirect_page_id = page_id
+            redirect.redirect_link = link or ""
+            redirect.is_permanent = True
+            redirect.save()
+            self.result.count("redirect", "set")
+
+    def _public_path(self, zope_path):
+        if self.export.zope_path and zope_path.startswith(self.export.zope_path):
+            zope_path = zope_path[len(self.export.zope_path) :]
+        return zope_path or "/"
+
+    def _redirect_targets(self, wanted, old_path, record, base, force=False):
+        if record.page_id:
+            if not force:
+                new_path = record.page.url_path[len(base) - 1 :] if base else None
+                if new_path and new_path.rstrip("/") == old_path.rstrip("/"):
+                    return
+            wanted[old_path] = (record.page_id, None)
+        elif record.document_id:
+            url = record.document.url
+            for suffix in ("", "/view", "/@@download/file", "/@@display-file/file"):
+                wanted[old_path + suffix] = (None, url)
+        elif record.image_id:
+            rendition = record.image.get_rendition("original")
+            for suffix in ("", "/view", "/image_view_fullscreen", "/@@images/image", "/@@download/image"):
+                wanted[old_path + suffix] = (None, rendition.url)
