@@ -13,6 +13,7 @@ Backends require every required clause first and fall back to half of them when 
 
 import math
 import re
+import uuid
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
@@ -92,7 +93,10 @@ def thesaurus():
     """{term: [(synonym, weight)]}, two-way entries expanded both ways. Cached per process until an entry changes."""
     from search.models import ThesaurusEntry
 
-    version = cache.get(THESAURUS_VERSION_KEY, 0)
+    version = cache.get(THESAURUS_VERSION_KEY)
+    if version is None:
+        thesaurus_changed()
+        version = cache.get(THESAURUS_VERSION_KEY)
     cached = getattr(thesaurus, "_cached", None)
     if cached and cached[0] == version:
         return cached[1]
@@ -111,10 +115,8 @@ def thesaurus():
 
 
 def thesaurus_changed():
-    try:
-        cache.incr(THESAURUS_VERSION_KEY)
-    except ValueError:
-        cache.set(THESAURUS_VERSION_KEY, 1, None)
+    # A random token, not a counter: a counter restarted by an emptied cache could match a stale process copy.
+    cache.set(THESAURUS_VERSION_KEY, uuid.uuid4().hex, None)
 
 
 def _join_thesaurus_terms(words, known):

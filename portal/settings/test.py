@@ -1,5 +1,6 @@
 """Test run: fast hasher, locmem cache (unless REDIS_URL), plain static storage, eager tasks."""
 
+import os
 from urllib.parse import urlsplit, urlunsplit
 
 from .base import *  # noqa: F403
@@ -16,6 +17,7 @@ MEDIA_ROOT = BASE_DIR / "media-test"  # noqa: F405
 CELERY_TASK_ALWAYS_EAGER = True
 AXES_ENABLED = True
 ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL")
+SEARCH_INDEX_NAME = f"baomi-units-test-{os.getpid()}"  # a run never writes into a shared index
 if REDIS_URL:  # noqa: F405
     # The suite's cache lives in its own Redis database, emptied before every test (tests/conftest.py): a row cached by
     # one test (a rendition, a site root) must not outlive that test's rolled-back transaction. The broker keeps db 0.

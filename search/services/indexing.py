@@ -1,6 +1,7 @@
 """Writes to the search index. Units are built from live pages, regulation 条 and documents; every backend that is
 configured receives the same units (the embedded index always, as it is also the fallback)."""
 
+import logging
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -17,6 +18,8 @@ from search.analysis import index_terms
 from search.backends.embedded import index_changed
 from search.extract import document_text
 from search.models import SearchPosting, SearchUnit, UnitKind
+
+logger = logging.getLogger(__name__)
 
 # Field weights for BM25's term frequency: a word in a title or 条 heading counts more than one in the body.
 # An article's regulation title is indexed lightly, so "深圳条例 竞业限制" narrows without every 条 ranking alike.
@@ -281,13 +284,24 @@ def _external_backends():
     return [backend] if backend else []
 
 
+def _external_replace(source_key, units):
+    """Mirror one source to Elasticsearch. When it is down the embedded index (written first) keeps answering;
+    `search_rebuild` brings Elasticsearch back in step."""
+    from search.backends import SearchUnavailable
+
+    for backend in _external_backends():
+        try:
+            backend.replace_source(source_key, units)
+        except SearchUnavailable:
+            logger.warning("search: %s not updated in %s; run search_rebuild once it is back", source_key, backend.name)
+
+
 def page_index(page_id):
     """(Re)index one page from its live state; a page that is gone or not live is removed."""
     page = PortalPage.objects.filter(pk=page_id).select_related("owner").first()
     units = page_units(page.specific) if page else []
     _embedded_replace({"page_id": page_id}, units)
-    for backend in _external_backends():
-        backend.replace_source(f"page:{page_id}", units)
+    _external_replace(f"page:{page_id}", units)
     return len(units)
 
 
@@ -295,8 +309,7 @@ def document_index(document_id):
     document = SecureDocument.objects.filter(pk=document_id).select_related("uploaded_by_user").first()
     units = document_units(document) if document else []
     _embedded_replace({"document_id": document_id}, units)
-    for backend in _external_backends():
-        backend.replace_source(f"document:{document_id}", units)
+    _external_replace(f"document:{document_id}", units)
     return len(units)
 
 
