@@ -491,8 +491,10 @@ class PloneImport(PrincipalsMixin, MediaMixin, AfterTreeMixin):
         else:
             if page.live:
                 page.unpublish(set_expired=expired, log_action=False)
-            page.expired = expired
-            page.save()
+            if not creating or expired or kind == "news":
+                # A draft's row is what guards its previews: it takes the new values and marking now.
+                page.expired = expired
+                page.save()
             revision = page.save_revision(user=actor, log_action=False)
             if state == "moderation":
                 self._moderation_start(page, item, actor)
