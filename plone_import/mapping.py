@@ -13,7 +13,8 @@ Everything has a default that never widens access. The file (JSON, or TOML by it
         {"path": "/guizhang/bumen/rnd", "clearance": 1, "secrecy_term": "5年",
          "classification_basis": "...", "scope": ["yanfa"]}
       ],
-      "global_roles": {"Reviewer": "Moderators"}
+      "global_roles": {"Reviewer": "Moderators"},
+      "local_roles": {"Editor": ["change"], "Contributor": ["add"]}
     }
 
 Rules may raise the clearance and narrow the 知悉范围 of the items they match (by path prefix, type, review
@@ -65,6 +66,9 @@ DEFAULT_VIEW_ROLES = {
 DEFAULT_LIVE_STATES = ["published", "external", "internally_published", "visible"]
 DEFAULT_PENDING_STATES = ["pending"]
 DEFAULT_SKIP_GROUPS = ["Administrators", "Site Administrators", "Reviewers", "AuthenticatedUsers"]
+# Local roles → Wagtail page permissions on that page (and, as Wagtail has no blocking, its subtree). Editing
+# never opens a page to a reader: the admin shows a page only to those its marking lets read it.
+DEFAULT_LOCAL_ROLE_PERMISSIONS = {"Editor": ["change"], "Contributor": ["add"], "Reviewer": ["publish"]}
 
 
 class MappingError(ValueError):
@@ -109,6 +113,7 @@ class Mapping:
     default_clearance: int = Clearance.INTERNAL
     rules: list = field(default_factory=list)
     global_roles: dict = field(default_factory=lambda: {"Reviewer": "Moderators"})
+    local_roles: dict = field(default_factory=lambda: dict(DEFAULT_LOCAL_ROLE_PERMISSIONS))
     digest: str = ""
 
     def kind_for(self, portal_type):
@@ -159,6 +164,7 @@ def load_mapping(path=None):
         "default_clearance",
         "rules",
         "global_roles",
+        "local_roles",
     }
     unknown = sorted(set(raw) - known)
     if unknown:
@@ -178,6 +184,10 @@ def load_mapping(path=None):
             setattr(mapping, key, [str(v) for v in raw[key]])
     mapping.groups = {str(k): str(v) for k, v in (raw.get("groups") or {}).items()}
     mapping.global_roles = {str(k): str(v) for k, v in (raw.get("global_roles", mapping.global_roles) or {}).items()}
+    for role, types in (raw.get("local_roles") or {}).items():
+        if not isinstance(types, list) or not set(types) <= {"add", "change", "publish", "lock", "unlock"}:
+            raise MappingError(_("local_roles.%(role)s: a list of add, change, publish, lock, unlock") % {"role": role})
+        mapping.local_roles[str(role)] = list(types)
     users = raw.get("users") or {}
     mapping.activate_users = bool(users.get("activate", False))
     mapping.user_clearance = _clearance(users.get("clearance", Clearance.INTERNAL), "users.clearance")

@@ -100,6 +100,7 @@ class PloneImport(PrincipalsMixin, MediaMixin, AfterTreeMixin):
             self._default_pages_set()
         self._references_rebuild()
         self._relations_set()
+        self._page_permissions_set()
         self._redirects_set()
         from ..selectors import access_report
 

@@ -1,13 +1,16 @@
 """After the tree: forward links, reference index, default pages, related items and redirects."""
 
+from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.utils.translation import gettext as _
 from wagtail.contrib.redirects.models import Redirect
-from wagtail.models import ReferenceIndex
+from wagtail.models import GroupPagePermission, ReferenceIndex
 
 from home.models import PageRelation, SectionIndexPage
 from portal.models import PortalPage, SecureDocument
 
+from ..models import PlonePrincipal, PrincipalKind
+from ..readers import Decision
 from .common import hash_of
 
 
@@ -166,3 +169,52 @@ class AfterTreeMixin:
             rendition = record.image.get_rendition("original")
             for suffix in ("", "/view", "/image_view_fullscreen", "/@@images/image", "/@@download/image"):
                 wanted[old_path + suffix] = (None, rendition.url)
+
+    def _page_permissions_set(self):
+        """Local Editor/Contributor/Reviewer roles become Wagtail page permissions of the mapped groups."""
+        wanted = set()
+        for uid, entry in self.export.localroles.items():
+            record = self.records.get(uid)
+            if record is None or not record.page_id or uid in self.failed or record.kind == "root":
+                continue
+            for principal, roles in entry["roles"].items():
+                types = {t for role in roles or [] for t in self.mapping.local_roles.get(role, [])}
+                if not types:
+                    continue
+                if principal in self.principals.groups:
+                    key = ("group", principal)
+                elif principal in self.users:
+                    key = ("personal", principal)
+                else:
+                    continue
+                if key not in self.groups and key[0] == "personal":
+                    self._scope_groups(Decision(clearance=0, scope=frozenset({key})))  # creates the personal group
+                group = self.groups.get(key)
+                if group is None:
+                    continue
+                wanted |= {(record.page_id, group.pk, t) for t in types}
+        managed_groups = set(
+            PlonePrincipal.objects.filter(kind__in=[PrincipalKind.GROUP, PrincipalKind.PERSONAL]).values_list(
+                "group_id", flat=True
+            )
+        )
+        page_ids = {r.page_id for r in self.records.values() if r.page_id and r.kind != "root"}
+        existing = {
+            (p.page_id, p.group_id, p.permission.codename.split("_", 1)[0]): p.pk
+            for p in GroupPagePermission.objects.filter(
+                page_id__in=page_ids, group_id__in=managed_groups
+            ).select_related("permission")
+        }
+        missing = wanted - set(existing)
+        extra = [pk for key, pk in existing.items() if key not in wanted]
+        if not missing and not extra:
+            return
+        access_admin = Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+        with transaction.atomic():
+            GroupPagePermission.objects.filter(pk__in=extra).delete()
+            for page_id, group_id, permission_type in sorted(missing):
+                GroupPagePermission.objects.create(group_id=group_id, page_id=page_id, permission_type=permission_type)
+                access_admin.group_set.add(group_id)
+        self.result.count("page permission", "set", len(missing))
+        if extra:
+            self.result.count("page permission", "removed", len(extra))

@@ -255,3 +255,20 @@ def test_users_and_groups_arrive_without_passwords(imported):
 
 def test_page_tree_is_consistent(imported):
     assert PortalPage.find_problems() == ([], [], [], [], [])
+
+
+def test_local_editor_and_contributor_roles_become_page_permissions(imported, run_import):
+    from wagtail.models import GroupPagePermission
+
+    def perms(path):
+        page_id = record_for(path).page_id
+        return {
+            (p.group.name, p.permission.codename)
+            for p in GroupPagePermission.objects.filter(page_id=page_id).select_related("group", "permission")
+        }
+
+    assert perms("/guizhang") == {("保密办", "change_portalpage")}
+    assert perms("/xuanchuan") == {("宣传处", "add_portalpage"), ("宣传处", "change_portalpage")}
+    assert perms("/guizhang/bumen/rnd") == {("plone-user:zhangwei", "add_portalpage")}
+    again = run_import()
+    assert "page permission set" not in again.counts
