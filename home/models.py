@@ -156,12 +156,15 @@ class RichContentPage(PortalPage):
         *PortalPage.search_fields,
         index.SearchField("description"),
         index.SearchField("body"),
-        index.FilterField("tags"),
+        index.SearchField("tag_text"),
     ]
     subpage_types = []
 
     class Meta:
         abstract = True
+
+    def tag_text(self):
+        return " ".join(self.tags.names())
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

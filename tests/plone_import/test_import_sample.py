@@ -272,3 +272,17 @@ def test_local_editor_and_contributor_roles_become_page_permissions(imported, ru
     assert perms("/guizhang/bumen/rnd") == {("plone-user:zhangwei", "add_portalpage")}
     again = run_import()
     assert "page permission set" not in again.counts
+
+
+def test_imported_text_is_exposed_to_search_through_search_fields(imported):
+    """The search indexer reads page text from search_fields: body, description and tags are among them."""
+    from wagtail.search import index
+
+    page = record_for("/guizhang/jishu-baomi-guanli-banfa").page.specific
+    names = {f.field_name for f in page.get_search_fields() if isinstance(f, index.SearchField)}
+    assert {"body", "description", "tag_text"} <= names
+    assert "离职管理" in page.tag_text()
+    body_text = " ".join(page._meta.get_field("body").get_searchable_content(page.body))
+    assert "技术秘密是公司重要的无形资产" in body_text
+    table_page = record_for("/guizhang/miji-he-fanwei").page.specific
+    assert "绝密" in " ".join(table_page._meta.get_field("body").get_searchable_content(table_page.body))
