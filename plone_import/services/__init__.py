@@ -18,7 +18,7 @@ from wagtail.rich_text import RichText
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from portal.enums import Clearance
-from portal.models import PortalPage
+from portal.models import PortalPage, SecureDocument, SecureImage
 
 from .. import readers as plone_readers_module
 from ..export import ExportError, ItemError, Problem, blob, load_export, parse_date
@@ -26,7 +26,7 @@ from ..models import ImportRun, ItemKind, PloneItem
 from ..readers import decide, principals_from
 from ..richtext import convert
 from .after_tree import AfterTreeMixin
-from .common import COLLECTION_NAME, PAGE_MODELS, ImportResult, hash_of
+from .common import COLLECTION_NAME, PAGE_MODELS, ImportResult, hash_of, search_index_deferred
 from .media import MediaMixin
 from .principals import PrincipalsMixin
 
@@ -48,7 +48,7 @@ class PloneImport(PrincipalsMixin, MediaMixin, AfterTreeMixin):
         self.groups = {}  # ("group", id) | ("personal", id) | ("portal", name) | NOBODY -> Group
         self.users = {}  # plone user id -> User
         self.pending_links = {}  # uid -> set of uids its text links to that were not imported yet
-        self.written_pages, self.written_documents = set(), set()
+        self.written_pages, self.written_documents, self.written_images = set(), set(), set()
 
     # -- reading -------------------------------------------------------------------------------------------------
 
@@ -92,7 +92,12 @@ class PloneImport(PrincipalsMixin, MediaMixin, AfterTreeMixin):
         self._root_record()
         total = len(items)
         # The reference index is built once per written page at the end, not on each of a page's three saves.
-        with disable_reference_index_auto_update():
+        written = {
+            PortalPage: self.written_pages,
+            SecureDocument: self.written_documents,
+            SecureImage: self.written_images,
+        }
+        with disable_reference_index_auto_update(), search_index_deferred(written):
             for done, item in enumerate(items, 1):
                 self._item_import(item)
                 self.progress(done, total)

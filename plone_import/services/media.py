@@ -44,6 +44,7 @@ class MediaMixin:
         image.save()
         self._media_after_save(image, item, scope)
         image.get_rendition("original")
+        self.written_images.add(image.pk)
         record = record or PloneItem(uid=item.uid, kind=ItemKind.IMAGE)
         record.image = image
         return record
@@ -83,5 +84,6 @@ class MediaMixin:
         self._image_file(image, data, filename)
         image.save()
         self._media_after_save(image, item, scope)
+        self.written_images.add(image.pk)
         record.lead_image = image
         return image

@@ -286,3 +286,15 @@ def test_imported_text_is_exposed_to_search_through_search_fields(imported):
     assert "技术秘密是公司重要的无形资产" in body_text
     table_page = record_for("/guizhang/miji-he-fanwei").page.specific
     assert "绝密" in " ".join(table_page._meta.get_field("body").get_searchable_content(table_page.body))
+
+
+def test_wagtail_search_index_holds_each_imported_object(imported):
+    """The admin search index is updated once per object after the tree, not on every save."""
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.search.models import IndexEntry
+
+    for path in ("/guizhang/jishu-baomi-guanli-banfa", "/xiazai/baomi-xieyi-moban.txt", "/xiazai/miji-biaozhi.png"):
+        target = record_for(path).target
+        target = target.specific if hasattr(target, "specific") else target
+        content_type = ContentType.objects.get_for_model(target)
+        assert IndexEntry.objects.filter(content_type=content_type, object_id=str(target.pk)).count() == 1, path
