@@ -288,12 +288,14 @@ class PloneImport(PrincipalsMixin, MediaMixin, AfterTreeMixin):
                 record.save()
                 self.records[item.uid] = record
         except ItemError as error:
+            self._rolled_back()
             self.failed.add(item.uid)
             self._problem("error", where, str(error))
             self.result.count(kind, "error")
             return
         except Exception as error:
             logger.exception("Plone import of %s failed", where)
+            self._rolled_back()
             self.failed.add(item.uid)
             self._problem("error", where, f"{type(error).__name__}: {error}")
             self.result.count(kind, "error")
@@ -302,6 +304,13 @@ class PloneImport(PrincipalsMixin, MediaMixin, AfterTreeMixin):
         if action == "updated":
             changed = sorted(k for k in snapshot if snapshot.get(k) != previous.get(k))
             self.result.changes.append((where, action, changed))
+
+    def _rolled_back(self):
+        """Forget scope groups created inside an item's transaction that was rolled back."""
+        from django.contrib.auth.models import Group
+
+        alive = set(Group.objects.filter(pk__in=[g.pk for g in self.groups.values()]).values_list("pk", flat=True))
+        self.groups = {key: group for key, group in self.groups.items() if group.pk in alive}
 
     def _snapshot(self, item, kind):
         """Everything the import takes from an item, as JSON: its hash decides whether a re-import writes."""
@@ -487,7 +496,8 @@ class PloneImport(PrincipalsMixin, MediaMixin, AfterTreeMixin):
         if creating:
             page.live = False
             parent_page.add_child(instance=page)
-            record = PloneItem(uid=item.uid, kind=ItemKind.PAGE, page=page)
+            record = record or PloneItem(uid=item.uid, kind=ItemKind.PAGE)
+            record.page = page
         if kind == "news":
             page.image = self._lead_image(item, record, scope)
         actor = self._actor(item)

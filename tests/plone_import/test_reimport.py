@@ -81,3 +81,13 @@ def test_changes_in_plone_update_the_same_objects(imported, run_import, variant)
 
     third = run_import(directory=variant(mutate))
     assert not third.changes
+
+
+def test_a_page_deleted_in_the_portal_comes_back_under_the_same_record(imported, run_import):
+    record = PloneItem.objects.get(path="/guojia-baomiju")
+    PortalPage.objects.get(pk=record.page_id).delete()
+    again = run_import()
+    assert not again.errors, [str(p) for p in again.errors]
+    record.refresh_from_db()
+    assert record.page is not None and record.page.slug == "guojia-baomiju"
+    assert PloneItem.objects.filter(uid=record.uid).count() == 1
