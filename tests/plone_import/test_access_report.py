@@ -33,9 +33,9 @@ def test_mapping_onto_a_wider_portal_group_is_flagged(home, department, user_wit
     mapping = tmp_path / "mapping.json"
     mapping.write_text(json.dumps({"groups": {"yanfa": "研发中心"}}), encoding="utf-8")
     out, err = StringIO(), StringIO()
-    with pytest.raises(CommandError, match="Access was widened on 1 items"):
+    with pytest.raises(CommandError, match="有 1 项的访问被放宽"):
         call_command("import_plone", str(SAMPLE), "--mapping", str(mapping), "--no-progress", stdout=out, stderr=err)
-    assert "WIDENED: /guizhang/bumen/rnd/jishu-renyuan-baomi-zhidu" in err.getvalue()
+    assert "已放宽：/guizhang/bumen/rnd/jishu-renyuan-baomi-zhidu" in err.getvalue()
     # The import itself is complete and idempotent; the report is the alarm.
     assert PloneItem.objects.filter(path="/guizhang/bumen/rnd/jishu-renyuan-baomi-zhidu").exists()
 

@@ -20,7 +20,7 @@ def test_missing_blob_fails_that_file_only(run_import, variant):
         del item_at(data, "/xiazai/baomi-xieyi-moban.txt")["file"]["data"]
 
     result = run_import(directory=variant(mutate))
-    assert "missing blob" in messages(result)["/xiazai/baomi-xieyi-moban.txt"]
+    assert "缺少文件内容" in messages(result)["/xiazai/baomi-xieyi-moban.txt"]
     assert not PloneItem.objects.filter(path="/xiazai/baomi-xieyi-moban.txt").exists()
     assert SecureDocument.objects.count() == 1
     assert PloneItem.objects.filter(path="/xiazai/lizhi-tuomi-chengnuoshu.docx").exists()
@@ -37,7 +37,7 @@ def test_bad_base64_and_unreadable_image(run_import, variant):
     result = run_import(directory=variant(mutate))
     errors = messages(result)
     assert "base-64" in errors["/xiazai/lizhi-tuomi-chengnuoshu.docx"]
-    assert "not a readable image" in errors["/xiazai/miji-biaozhi.png"]
+    assert "图片数据无法读取" in errors["/xiazai/miji-biaozhi.png"]
     assert SecureImage.objects.filter(title="密级标识").count() == 0
     assert SecureImage.objects.filter(title="保密宣传海报").count() == 1
 
@@ -49,7 +49,7 @@ def test_failure_inside_a_write_rolls_the_whole_item_back(run_import, variant):
         item_at(data, "/xuanchuan/baomi-xuanchuanyue-2026")["image"]["data"] = "bm90IGFuIGltYWdl"
 
     result = run_import(directory=variant(mutate))
-    assert "not a readable image" in messages(result)["/xuanchuan/baomi-xuanchuanyue-2026"]
+    assert "图片数据无法读取" in messages(result)["/xuanchuan/baomi-xuanchuanyue-2026"]
     assert not PortalPage.objects.filter(slug="baomi-xuanchuanyue-2026").exists()
     assert not PloneItem.objects.filter(path="/xuanchuan/baomi-xuanchuanyue-2026").exists()
     assert PortalPage.objects.filter(slug="baomi-jiangzuo-2026").exists()
@@ -61,9 +61,9 @@ def test_unknown_type_fails_with_its_subtree(run_import, variant):
 
     result = run_import(directory=variant(mutate))
     errors = messages(result)
-    assert "unknown type 'PloneGazette Section'" in errors["/guizhang/bumen"]
-    assert "parent was not imported" in errors["/guizhang/bumen/rnd"]
-    assert "parent was not imported" in errors["/guizhang/bumen/rnd/jishu-renyuan-baomi-zhidu"]
+    assert "未知类型 'PloneGazette Section'" in errors["/guizhang/bumen"]
+    assert "其上级未导入" in errors["/guizhang/bumen/rnd"]
+    assert "其上级未导入" in errors["/guizhang/bumen/rnd/jishu-renyuan-baomi-zhidu"]
     assert not PortalPage.objects.filter(slug__in=["bumen", "rnd", "jishu-ziliao-baomi-xize"]).exists()
     assert PortalPage.objects.filter(slug="guizhang").exists()
 
@@ -77,8 +77,8 @@ def test_invalid_date_and_missing_parent(run_import, variant):
 
     result = run_import(directory=variant(mutate))
     errors = messages(result)
-    assert "invalid date '2026-13-45' in effective" in errors["/guojia-baomiju"]
-    assert "parent is not in the export" in errors["/gone/xiazai-xieyi-moban"]
+    assert "effective 中的日期无效：'2026-13-45'" in errors["/guojia-baomiju"]
+    assert "其上级不在导出中" in errors["/gone/xiazai-xieyi-moban"]
     assert not PortalPage.objects.filter(slug__in=["guojia-baomiju", "xiazai-xieyi-moban"]).exists()
 
 
@@ -94,7 +94,7 @@ def test_broken_json_in_one_item_file(run_import, variant):
             text = text[: len(text) // 2]
         (directory / "content" / f"{n}.json").write_text(text, encoding="utf-8")
     result = run_import(directory=directory)
-    broken = [p for p in result.errors if "broken JSON" in p.message]
+    broken = [p for p in result.errors if "JSON 损坏" in p.message]
     assert len(broken) == 1 and broken[0].where.endswith(".json")
     assert not PortalPage.objects.filter(slug="guojia-baomiju").exists()
     assert PloneItem.objects.exclude(kind="root").count() == 20
@@ -105,7 +105,7 @@ def test_truncated_content_json_stops_before_writing(home, variant):
     pages = PortalPage.objects.count()
     text = (directory / "content.json").read_text(encoding="utf-8")
     (directory / "content.json").write_text(text[:5000], encoding="utf-8")
-    with pytest.raises(CommandError, match=r"content.json is not valid JSON \(line \d+, column \d+\)"):
+    with pytest.raises(CommandError, match=r"content.json 不是有效的 JSON（第 \d+ 行第 \d+ 列）"):
         call_command("import_plone", str(directory), "--no-progress")
     assert not PloneItem.objects.exists()
     assert PortalPage.objects.count() == pages
@@ -115,6 +115,6 @@ def test_missing_localroles_refuses_to_guess_access(home, variant):
     def mutate(data):
         data["localroles.json"] = None
 
-    with pytest.raises(CommandError, match=r"localroles\.json is missing"):
+    with pytest.raises(CommandError, match=r"缺少 localroles\.json"):
         call_command("import_plone", str(variant(mutate)), "--no-progress")
     assert not PloneItem.objects.exists()

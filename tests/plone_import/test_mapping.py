@@ -27,12 +27,12 @@ def test_defaults():
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        ({"colour": "red"}, "Unknown keys"),
-        ({"types": {"Folder": "cupboard"}}, "unknown kind"),
-        ({"users": {"clearance": 7}}, "unknown clearance"),
-        ({"rules": [{"path": "/a", "clearance": 2}]}, "need secrecy_term and classification_basis"),
-        ({"rules": [{"path": "/a", "open_to": "all"}]}, "unknown keys"),
-        ("{not json", "Cannot read the mapping file"),
+        ({"colour": "red"}, "映射文件中有未知键"),
+        ({"types": {"Folder": "cupboard"}}, "未知类别"),
+        ({"users": {"clearance": 7}}, "未知密级"),
+        ({"rules": [{"path": "/a", "clearance": 2}]}, "秘密及以上须填写 secrecy_term 和 classification_basis"),
+        ({"rules": [{"path": "/a", "open_to": "all"}]}, "未知键"),
+        ("{not json", "无法读取映射文件"),
     ],
 )
 def test_bad_mapping_files_are_refused(tmp_path, value, message):
