@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 
-from search.analysis import is_index_word, match_terms, normalize, query_words
+from search.analysis import match_terms, normalize, query_words
 
 THESAURUS_VERSION_KEY = "search:thesaurus:version"
 # "什么是技术秘密？" asks for a definition: the 条 that defines a term says 是指 or 所称.
@@ -162,6 +162,3 @@ def plan_query(raw):
         markers = [Alternative(marker, tuple(match_terms(marker)), DEFINITION_WEIGHT) for marker in DEFINITION_MARKERS]
         clauses.append(Clause(word=DEFINITION_MARKERS[0], optional=False, alternatives=markers))
     return QueryPlan(raw=raw, clauses=clauses)
-
-
-__all__ = ["QueryPlan", "is_index_word", "plan_query", "thesaurus_changed"]

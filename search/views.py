@@ -3,10 +3,10 @@
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import render
-from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from portal.services.audit import never_cache_private
 from search.backends import SORT_DATE, SORT_RELEVANCE, Filters
 from search.models import UnitKind
 from search.selectors import MAX_PAGE, PAGE_SIZE, search_for, suggestions_for
@@ -33,13 +33,6 @@ def _search_arguments(request):
     sort = SORT_DATE if request.GET.get("sort") == SORT_DATE else SORT_RELEVANCE
     page = min(max(_int(request.GET.get("page"), 1), 1), MAX_PAGE)
     return query, filters, sort, page
-
-
-def _private(response):
-    """Results are personal (they depend on clearance): no cache keeps them."""
-    add_never_cache_headers(response)
-    response["Cache-Control"] += ", private"
-    return response
 
 
 def hit_json(hit, *, with_text=True):
@@ -128,7 +121,7 @@ def search_view(request):
             page_obj=paginator.get_page(page),
             paginator=paginator,
         )
-    return _private(render(request, "search/search.html", context))
+    return never_cache_private(render(request, "search/search.html", context))
 
 
 @require_GET
@@ -138,10 +131,12 @@ def search_api_view(request):
     search_hits_record(request=request, hits=results.hits)
     data = results_json(results, plan, query)
     data["page"] = page
-    return _private(JsonResponse(data, json_dumps_params={"ensure_ascii": False}))
+    return never_cache_private(JsonResponse(data, json_dumps_params={"ensure_ascii": False}))
 
 
 @require_GET
 def suggest_view(request):
     prefix = (request.GET.get("q") or "").strip()
-    return _private(JsonResponse({"suggestions": suggestions_for(user=request.user, prefix=prefix, request=request)}))
+    return never_cache_private(
+        JsonResponse({"suggestions": suggestions_for(user=request.user, prefix=prefix, request=request)})
+    )

@@ -21,10 +21,16 @@ def read_record(*, request, obj, action="view"):
     )
 
 
+def never_cache_private(response):
+    """No browser or proxy keeps this response."""
+    add_never_cache_headers(response)
+    if "private" not in response["Cache-Control"]:
+        response["Cache-Control"] += ", private"
+    return response
+
+
 def protect_response(response, obj):
     """Classified responses are never cached, by the browser or any proxy."""
     if getattr(obj, "is_classified", False):
-        add_never_cache_headers(response)
-        if "private" not in response["Cache-Control"]:
-            response["Cache-Control"] += ", private"
+        never_cache_private(response)
     return response

@@ -173,12 +173,6 @@ def regulation_units(page):
     return units
 
 
-def _rich_text(value):
-    from django.utils.html import strip_tags
-
-    return strip_tags(str(value or "")).strip()
-
-
 def page_units(page):
     """The units of one live page (a regulation gives one per 条), or [] if it is not searchable."""
     from policies.models import RegulationPage
