@@ -15,6 +15,7 @@ from wagtail.search import index
 
 from policies.selectors import acks_pending_for
 from portal import access
+from portal.hooks import home_panels
 from portal.models import PortalPage, SecureDocument
 from portal.selectors import children_for, notifications_for
 
@@ -36,6 +37,7 @@ class HomePage(PortalPage):
         context["sections"] = children_for(page=self, user=request.user, request=request)
         context["pending_acks"] = acks_pending_for(user=request.user, request=request)
         context["notifications"] = notifications_for(user=request.user)[:10]
+        context["desk_panels"] = home_panels(request)
         return context
 
 

@@ -36,5 +36,8 @@ urlpatterns = [
     path("documents/<int:document_id>/<str:document_filename>", media.document_serve, name="wagtaildocs_serve"),
     path("admin/", include(wagtailadmin_urls)),
     path("search/", include("search.urls")),
+    path("training/", include("training.urls")),
+    path("reviews/", include("reviews.urls")),
+    path("records/", include("records.urls")),
     path("", include(wagtail_urls)),
 ]

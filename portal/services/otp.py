@@ -63,3 +63,12 @@ def session_verify(*, request, device):
 
 def has_device(user):
     return user_has_device(user, confirmed=True)
+
+
+def step_up_verify(*, request, token):
+    """签字认可: the signed-in user re-enters a current code before a signature or decision counts.
+
+    Returns the matching device or None. The same throttling and lock-out as login apply, and a TOTP code that
+    was already used (at login or for an earlier signature) is refused, so a replayed post cannot sign twice.
+    """
+    return token_match(request=request, user=request.user, token=token)

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "policies",
     "training",
     "reviews",
+    "records",
     "search",
     "plone_import",
     "wagtail.contrib.forms",
@@ -209,6 +210,12 @@ CELERY_BEAT_SCHEDULE = {
     "ack-reminders": {"task": "policies.ack_reminders", "schedule": crontab(hour=9, minute=0)},
     "ack-escalations": {"task": "policies.ack_escalations", "schedule": crontab(hour=9, minute=30)},
     "ack-audience-sync": {"task": "policies.ack_audience_sync", "schedule": crontab(hour=2, minute=0)},
+    "training-assignments-evaluate": {"task": "training.assignments_evaluate", "schedule": crontab(hour=1, minute=0)},
+    "training-reminders": {"task": "training.reminders", "schedule": crontab(hour=9, minute=10)},
+    "reviews-overdue": {"task": "reviews.overdue_remind", "schedule": crontab(minute=15)},
+    "records-term-expiry": {"task": "records.term_expiry", "schedule": crontab(hour=3, minute=0)},
+    "records-borrowing-overdue": {"task": "records.borrowing_overdue_remind", "schedule": crontab(hour=9, minute=20)},
+    "records-departures": {"task": "records.departures_revoke", "schedule": crontab(minute=5)},
 }
 
 # --- Search --------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from wagtail.models import Site
 from home.models import ArticlePage, HomePage, SectionIndexPage
 from portal.demo import data
 from portal.demo.policies import load_policies
+from portal.hooks import demo_loaders_run
 from portal.models import Department, PortalPage, SecureDocument, SecureImage, SecurityProfile
 from portal.services.otp import backup_codes_regenerate
 from portal.services.people import department_create, profile_update
@@ -42,6 +43,7 @@ class Command(BaseCommand):
             office_group=Group.objects.get(name=data.SECRECY_OFFICE_GROUP),
             stdout=self.stdout,
         )
+        demo_loaders_run(home=home, departments=departments, users=users, stdout=self.stdout)
         call_command("rebuild_references_index", verbosity=0)
         call_command("update_index", verbosity=0)
         call_command("search_rebuild", verbosity=0)

@@ -1,0 +1,41 @@
+"""Extension points that other apps fill through Wagtail hooks, so portal and home never import those apps.
+
+Register with ``@hooks.register(HOME_PANELS, order=N)`` in the app's ``wagtail_hooks.py``.
+"""
+
+from dataclasses import dataclass, field
+
+from wagtail import hooks
+
+# fn(request) -> rendered HTML (a SafeString) or "" : a box on the home page's desk ("我的培训", "待我审批", ...).
+HOME_PANELS = "portal_home_panels"
+
+# fn(*, home, departments, users, stdout) : adds the app's demo data; called by `load_demo`; must be re-runnable.
+DEMO_LOADERS = "portal_load_demo"
+
+# fn(*, person, viewer) -> DossierSection | None : one section of a person's 保密档案 (their own, or for 保密办).
+DOSSIER_SECTIONS = "portal_dossier_sections"
+
+
+@dataclass
+class DossierSection:
+    """A titled table; rendered on the 保密档案 page and in its PDF. Cells are plain text (escaped when shown)."""
+
+    key: str
+    title: str
+    columns: list[str]
+    rows: list[list[str]] = field(default_factory=list)
+    url: str = ""
+
+
+def home_panels(request):
+    return [html for fn in hooks.get_hooks(HOME_PANELS) if (html := fn(request))]
+
+
+def dossier_sections(*, person, viewer):
+    return [section for fn in hooks.get_hooks(DOSSIER_SECTIONS) if (section := fn(person=person, viewer=viewer))]
+
+
+def demo_loaders_run(**kwargs):
+    for fn in hooks.get_hooks(DEMO_LOADERS):
+        fn(**kwargs)
