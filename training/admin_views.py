@@ -1,0 +1,167 @@
+"""保密办 admin pages: completion dashboard, drill-down and export, question-bank import/export, a person's record."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail.log_actions import log
+
+from portal import access
+from portal.enums import PostCategory
+from portal.models import Department
+from portal.services.audit import never_cache_private
+from training import exports, selectors
+from training.models import Question
+from training.services.importing import bank_import
+
+DASHBOARD_PERMISSION = "training.view_assignment"
+BANK_PERMISSION = "training.add_question"
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _filters(request):
+    category = request.GET.get("post_category") or None
+    return {
+        "course_id": _int(request.GET.get("course")),
+        "cycle": _int(request.GET.get("cycle")),
+        "department_id": _int(request.GET.get("department")),
+        "post_category": category if category in PostCategory.values else None,
+    }
+
+
+def _filter_context(request, filters):
+    return {
+        "courses": selectors.courses_for(user=request.user, request=request),
+        "cycles": selectors.dashboard_cycles(),
+        "departments": Department.objects.order_by("name"),
+        "post_categories": PostCategory.choices,
+        "filters": filters,
+    }
+
+
+def dashboard(request):
+    if not request.user.has_perm(DASHBOARD_PERMISSION):
+        return access.deny(request)
+    filters = _filters(request)
+    group = request.GET.get("group") if request.GET.get("group") in selectors.DASHBOARD_GROUPS else "course"
+    rows = selectors.dashboard_rows(user=request.user, request=request, group=group, **filters)
+    categories = dict(PostCategory.choices)
+    for row in rows:
+        row["label"] = (
+            row.get("course__title")
+            or row.get("user__security_profile__department__name")
+            or categories.get(row.get("user__security_profile__post_category"))
+            or row.get("cycle")
+            or "—"
+        )
+        row["link"] = _drill_query(group, row, filters)
+        row["average_minutes"] = round(row["average_seconds"] / 60, 1) if row["average_seconds"] else None
+    context = {
+        **_filter_context(request, filters),
+        "group": group,
+        "groups": [
+            ("course", _("Course")),
+            ("cycle", _("Cycle")),
+            ("department", _("Department")),
+            ("post_category", _("Post category")),
+        ],
+        "rows": rows,
+    }
+    return never_cache_private(render(request, "training/admin/dashboard.html", context))
+
+
+def _drill_query(group, row, filters):
+    params = {k: v for k, v in filters.items() if v}
+    key = {
+        "course": ("course", row.get("course_id")),
+        "cycle": ("cycle", row.get("cycle")),
+        "department": ("department", row.get("user__security_profile__department_id")),
+        "post_category": ("post_category", row.get("user__security_profile__post_category")),
+    }[group]
+    params = {{"course_id": "course", "department_id": "department"}.get(k, k): v for k, v in params.items()}
+    if key[1] is not None:
+        params[key[0]] = key[1]
+    return "&".join(f"{k}={v}" for k, v in params.items())
+
+
+def people(request):
+    if not request.user.has_perm(DASHBOARD_PERMISSION):
+        return access.deny(request)
+    filters = _filters(request)
+    status = request.GET.get("status") if request.GET.get("status") in {"passed", "overdue", "open"} else None
+    rows = selectors.dashboard_people(user=request.user, request=request, status=status, **filters)
+    if request.GET.get("format") == "xlsx":
+        log(
+            instance=request.user.security_profile,
+            action="training.export",
+            user=request.user,
+            data={k: v for k, v in {**filters, "status": status}.items() if v},
+        )
+        content = exports.people_workbook(rows, title=_("Training completion"))
+        response = HttpResponse(content, content_type=exports.XLSX)
+        response["Content-Disposition"] = 'attachment; filename="training-completion.xlsx"'
+        return never_cache_private(response)
+    query = request.GET.copy()
+    query.pop("p", None)
+    context = {
+        **_filter_context(request, filters),
+        "status": status,
+        "page_obj": Paginator(rows, 50).get_page(request.GET.get("p")),
+        "query": query.urlencode(),
+        "today": timezone.localdate(),
+    }
+    return never_cache_private(render(request, "training/admin/people.html", context))
+
+
+def person_record(request, user_id):
+    if not request.user.has_perm(DASHBOARD_PERMISSION):
+        return access.deny(request)
+    person = get_object_or_404(get_user_model().objects.select_related("security_profile__department"), pk=user_id)
+    record = selectors.person_record(person=person, user=request.user, request=request)
+    context = {"person": person, "record": record}
+    return never_cache_private(render(request, "training/admin/person.html", context))
+
+
+class BankImportForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Excel file (.xlsx)"))
+
+
+def bank_import_view(request):
+    if not request.user.has_perm(BANK_PERMISSION):
+        return access.deny(request)
+    result = None
+    form = BankImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        result = bank_import(actor=request.user, data=upload.read(10 * 1024 * 1024))
+        if result.created:
+            log(
+                instance=request.user.security_profile,
+                action="training.bank_import",
+                user=request.user,
+                data={"created": result.created},
+            )
+    context = {"form": form, "result": result, "columns": exports.BANK_COLUMNS}
+    return never_cache_private(render(request, "training/admin/bank_import.html", context))
+
+
+def bank_export(request):
+    if not request.user.has_perm("training.view_question"):
+        return access.deny(request)
+    questions = access.visible(Question.objects.all(), request.user, request).select_related(
+        "category", "current_version__source_regulation"
+    )
+    log(instance=request.user.security_profile, action="training.bank_export", user=request.user, data={})
+    response = HttpResponse(exports.bank_workbook(questions), content_type=exports.XLSX)
+    response["Content-Disposition"] = 'attachment; filename="question-bank.xlsx"'
+    return never_cache_private(response)

@@ -1,0 +1,163 @@
+"""Excel (dashboard people, question bank) and PDF (certificate) files. Text cells never become formulas."""
+
+import io
+from xml.sax.saxutils import escape
+
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+
+from portal.enums import CLEARANCE_MARK, PostCategory
+from training.enums import QuestionKind
+
+CJK_FONT = "STSong-Light"  # a CID font every PDF reader has: no font file to ship
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+PEOPLE_COLUMNS = [
+    "工号",
+    "姓名",
+    "部门",
+    "岗位类别",
+    "课程",
+    "周期",
+    "应完成日期",
+    "状态",
+    "最高分",
+    "用时(分钟)",
+    "通过时间",
+]
+BANK_COLUMNS = ["编号", "题型", "题干", "选项", "答案", "解析", "来源制度", "来源条款", "分类", "标签", "密级"]
+KIND_LABELS = {
+    QuestionKind.SINGLE: "单选",
+    QuestionKind.MULTIPLE: "多选",
+    QuestionKind.TRUE_FALSE: "判断",
+    QuestionKind.FILL_IN: "填空",
+}
+OPTION_LETTERS = "ABCDEFGHIJ"
+
+
+def _cells(sheet, values):
+    cells = []
+    for value in values:
+        cell = WriteOnlyCell(sheet, value=value)
+        if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+            cell.data_type = "s"  # shown as text, never evaluated
+        cells.append(cell)
+    return cells
+
+
+def _local(dt):
+    return timezone.localtime(dt).strftime("%Y-%m-%d %H:%M") if dt else ""
+
+
+def _save(workbook):
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def people_workbook(assignments, *, title):
+    """Streaming workbook of dashboard rows: memory stays flat for 200,000 rows."""
+    day = timezone.localdate()
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title="培训完成情况")
+    sheet.append(_cells(sheet, [title]))
+    sheet.append([f"导出时间 {_local(timezone.now())}"])
+    sheet.append(PEOPLE_COLUMNS)
+    categories = dict(PostCategory.choices)
+    for row in assignments.iterator(chunk_size=2000):
+        profile = getattr(row.user, "security_profile", None)
+        sheet.append(
+            _cells(
+                sheet,
+                [
+                    profile.employee_no if profile else "",
+                    row.user.get_full_name() or row.user.get_username(),
+                    profile.department.name if profile and profile.department else "",
+                    str(categories.get(profile.post_category, "")) if profile else "",
+                    row.course.title,
+                    row.cycle,
+                    row.due_on.isoformat(),
+                    str(row.status_on(day).label),
+                    float(row.best_score) if row.best_score is not None else "",
+                    round(row.time_spent_seconds / 60, 1) if row.time_spent_seconds else "",
+                    _local(row.passed_at),
+                ],
+            )
+        )
+    return _save(workbook)
+
+
+def _answer_text(version):
+    if version.kind == QuestionKind.FILL_IN:
+        return "|".join(version.answer)
+    if version.kind == QuestionKind.TRUE_FALSE:
+        return "正确" if version.answer == [0] else "错误"
+    return "".join(OPTION_LETTERS[i] for i in version.answer)
+
+
+def bank_workbook(questions):
+    """The question bank in the import layout (one sheet, one row per question, current version)."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title="题库")
+    sheet.append(BANK_COLUMNS)
+    for question in questions:
+        version = question.current_version
+        if version is None:
+            continue
+        options = "" if version.kind in (QuestionKind.FILL_IN, QuestionKind.TRUE_FALSE) else "\n".join(version.options)
+        sheet.append(
+            _cells(
+                sheet,
+                [
+                    question.pk,
+                    KIND_LABELS[version.kind],
+                    version.text,
+                    options,
+                    _answer_text(version),
+                    version.explanation,
+                    version.source_regulation.title if version.source_regulation else "",
+                    version.source_article,
+                    question.category.name,
+                    question.tags,
+                    CLEARANCE_MARK[question.clearance],
+                ],
+            )
+        )
+    return _save(workbook)
+
+
+def certificate_pdf(certificate):
+    """One A4 landscape page: name, course, date, score and the verification code."""
+    pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
+    title = ParagraphStyle("title", fontName=CJK_FONT, fontSize=28, leading=36, alignment=1)
+    body = ParagraphStyle("body", fontName=CJK_FONT, fontSize=14, leading=24, alignment=1)
+    small = ParagraphStyle("small", fontName=CJK_FONT, fontSize=10, leading=14, alignment=1, textColor=colors.grey)
+    user = certificate.user
+    profile = getattr(user, "security_profile", None)
+    course = certificate.course
+    story = [Spacer(1, 40), Paragraph("保密培训合格证书", title), Spacer(1, 30)]
+    if course.is_classified:
+        story.append(Paragraph(escape(course.marking), body))
+    lines = [
+        f"{user.get_full_name() or user.get_username()}（工号 {profile.employee_no if profile else ''}）",
+        f"于 {timezone.localtime(certificate.issued_at):%Y年%m月%d日} 完成课程《{course.title}》",
+        f"考核成绩 {certificate.score} 分，成绩合格，特发此证。",
+        f"学时 {course.study_hours}",
+    ]
+    story += [Paragraph(escape(line), body) for line in lines]  # Paragraph reads markup: text is escaped
+    story += [
+        Spacer(1, 30),
+        Paragraph(escape(f"验证码：{certificate.code}"), body),
+        Paragraph("可在保密门户 /training/verify/ 页面核验本证书", small),
+    ]
+    buffer = io.BytesIO()
+    SimpleDocTemplate(buffer, pagesize=landscape(A4), title="保密培训合格证书").build(story)
+    return buffer.getvalue()

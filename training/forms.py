@@ -1,0 +1,71 @@
+"""The question editor: the marking and category of the question, and the content of a new version."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+
+from policies.models import RegulationPage
+from training.enums import QuestionKind
+
+
+class QuestionForm(WagtailAdminModelForm):
+    kind = forms.ChoiceField(label=_("Type"), choices=QuestionKind.choices)
+    text = forms.CharField(label=_("Question"), widget=forms.Textarea(attrs={"rows": 3}))
+    options_text = forms.CharField(
+        label=_("Options"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("One option per line (choice questions)."),
+    )
+    answer_text = forms.CharField(
+        label=_("Answer"),
+        help_text=_(
+            "Letters of the correct options (e.g. A or ACD); 正确/错误 for true/false; accepted texts "
+            "separated by | for a fill-in."
+        ),
+    )
+    explanation = forms.CharField(label=_("Explanation"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    source_regulation = forms.ModelChoiceField(
+        label=_("Source regulation"), queryset=RegulationPage.objects.live(), required=False
+    )
+    source_article = forms.CharField(label=_("Source article"), required=False, help_text=_("E.g. 第十一条"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        version = self.instance.current_version if self.instance.pk else None
+        if version is not None:
+            from training.exports import _answer_text
+
+            self.initial.update(
+                kind=version.kind,
+                text=version.text,
+                options_text="\n".join(version.options) if version.kind != QuestionKind.TRUE_FALSE else "",
+                answer_text=_answer_text(version),
+                explanation=version.explanation,
+                source_regulation=version.source_regulation_id,
+                source_article=version.source_article,
+            )
+
+    def version_content(self):
+        from training.services.importing import _answer
+
+        data = self.cleaned_data
+        options = [line.strip() for line in (data.get("options_text") or "").splitlines() if line.strip()]
+        return {
+            "kind": data["kind"],
+            "text": data["text"],
+            "options": options,
+            "answer": _answer(data["kind"], data["answer_text"].strip(), options) or [],
+            "explanation": data.get("explanation", ""),
+            "source_regulation": data.get("source_regulation"),
+            "source_article": data.get("source_article", ""),
+        }
+
+    def clean(self):
+        from training.services.bank import version_errors
+
+        cleaned = super().clean()
+        if "kind" in cleaned and "text" in cleaned and "answer_text" in cleaned:
+            for message in version_errors(**self.version_content()):
+                self.add_error(None, message)
+        return cleaned

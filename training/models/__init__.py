@@ -1,0 +1,21 @@
+from .assignments import Assignment, AssignmentRule, StudyHoursTarget
+from .bank import Question, QuestionCategory, QuestionVersion
+from .pages import CampaignPage, ContestPage, CoursePage, LessonPage, TrainingIndexPage
+from .quiz import Attempt, AttemptItem, Certificate
+
+__all__ = [
+    "Assignment",
+    "AssignmentRule",
+    "Attempt",
+    "AttemptItem",
+    "CampaignPage",
+    "Certificate",
+    "ContestPage",
+    "CoursePage",
+    "LessonPage",
+    "Question",
+    "QuestionCategory",
+    "QuestionVersion",
+    "StudyHoursTarget",
+    "TrainingIndexPage",
+]

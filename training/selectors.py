@@ -1,0 +1,180 @@
+"""Reads shown to users and to 保密办. Every one is filtered by portal.access inside its query."""
+
+from django.db.models import Avg, Count, Q, Sum
+from django.utils import timezone
+
+from portal import access
+from portal.models import Department
+from training.enums import AttemptStatus
+from training.models import Assignment, Attempt, CampaignPage, Certificate, CoursePage
+
+DASHBOARD_GROUPS = {
+    "course": ("course_id", "course__title"),
+    "cycle": ("cycle",),
+    "department": ("user__security_profile__department_id", "user__security_profile__department__name"),
+    "post_category": ("user__security_profile__post_category",),
+}
+
+
+def _q(user, request, prefix=""):
+    return access.access_q(access.viewer_for(user, request), prefix=prefix)
+
+
+def courses_for(*, user, request=None):
+    return access.visible(CoursePage.objects.live().order_by("path"), user, request)
+
+
+def campaigns_for(*, user, request=None):
+    return access.visible(CampaignPage.objects.live().order_by("-starts_on", "path"), user, request)
+
+
+def assignments_for(*, user, request=None, cycle=None):
+    """The user's own assignments of courses they may see, newest cycle first."""
+    if not user.is_authenticated:
+        return Assignment.objects.none()
+    rows = Assignment.objects.filter(_q(user, request, "course__"), user=user, course__live=True)
+    if cycle:
+        rows = rows.filter(cycle=cycle)
+    return rows.select_related("course").order_by("-cycle", "passed_at", "due_on")
+
+
+def quiz_state_for(*, user, page):
+    """What the quiz box on a course or contest page shows: attempts so far, the open one, what is left."""
+    from training.services.quiz import attempt_limit
+
+    attempts = list(Attempt.objects.filter(user=user, page=page).order_by("number"))
+    open_attempt = next((a for a in attempts if a.status == AttemptStatus.OPEN and not a.expired()), None)
+    limit = attempt_limit(page)
+    return {
+        "attempts": attempts,
+        "open_attempt": open_attempt,
+        "limit": limit,
+        "remaining": max(0, limit - len(attempts)),
+        "is_open": page.quiz_is_open(),
+        "passed": any(a.passed for a in attempts),
+    }
+
+
+def leaderboard_for(*, user, request=None, contest_ids):
+    """Per department: members, participants, participation rate and average score over the contests the viewer
+    may see (a contest they can't open never counts)."""
+    if not contest_ids:
+        return []
+    attempts = Attempt.objects.filter(_q(user, request, "page__"), page_id__in=contest_ids, status=AttemptStatus.GRADED)
+    rows = {
+        row["user__security_profile__department_id"]: row
+        for row in attempts.values("user__security_profile__department_id").annotate(
+            participants=Count("user_id", distinct=True), average=Avg("score")
+        )
+    }
+    members = Department.objects.annotate(
+        people=Count(
+            "members",
+            filter=Q(members__user__is_active=True, members__left_on__isnull=True),
+        )
+    ).values_list("pk", "name", "people")
+    board = []
+    for pk, name, people in members:
+        row = rows.get(pk)
+        participants = row["participants"] if row else 0
+        board.append(
+            {
+                "department": name,
+                "members": people,
+                "participants": participants,
+                "rate": round(100 * participants / people) if people else 0,
+                "average": round(row["average"], 1) if row and row["average"] is not None else None,
+            }
+        )
+    board.sort(key=lambda r: (-r["rate"], -(r["average"] or 0), r["department"]))
+    return board
+
+
+def _dashboard_base(*, user, request=None, course_id=None, cycle=None, department_id=None, post_category=None):
+    rows = Assignment.objects.filter(_q(user, request, "course__"))
+    if course_id:
+        rows = rows.filter(course_id=course_id)
+    if cycle:
+        rows = rows.filter(cycle=cycle)
+    if department_id:
+        rows = rows.filter(user__security_profile__department_id=department_id)
+    if post_category:
+        rows = rows.filter(user__security_profile__post_category=post_category)
+    return rows
+
+
+def dashboard_rows(*, user, request=None, group="course", day=None, **filters):
+    """One aggregate query: assigned, completed, passed, overdue, average score and time per group."""
+    day = day or timezone.localdate()
+    fields = DASHBOARD_GROUPS.get(group, DASHBOARD_GROUPS["course"])
+    return list(
+        _dashboard_base(user=user, request=request, **filters)
+        .values(*fields)
+        .annotate(
+            assigned=Count("pk"),
+            completed=Count("pk", filter=Q(attempted_at__isnull=False)),
+            passed=Count("pk", filter=Q(passed_at__isnull=False)),
+            overdue=Count("pk", filter=Q(passed_at__isnull=True, due_on__lt=day)),
+            average_score=Avg("best_score"),
+            average_seconds=Avg("time_spent_seconds"),
+        )
+        .order_by(*fields)
+    )
+
+
+def dashboard_people(*, user, request=None, status=None, day=None, **filters):
+    """The assignments behind a dashboard row, with the person, for drill-down and export."""
+    day = day or timezone.localdate()
+    rows = _dashboard_base(user=user, request=request, **filters)
+    if status == "passed":
+        rows = rows.filter(passed_at__isnull=False)
+    elif status == "overdue":
+        rows = rows.filter(passed_at__isnull=True, due_on__lt=day)
+    elif status == "open":
+        rows = rows.filter(passed_at__isnull=True, due_on__gte=day)
+    return rows.select_related("user__security_profile__department", "course").order_by(
+        "user__security_profile__department__name", "user__username", "course__title", "-cycle"
+    )
+
+
+def dashboard_cycles():
+    return list(Assignment.objects.values_list("cycle", flat=True).distinct().order_by("-cycle"))
+
+
+def person_record(*, person, user, request=None):
+    """保密教育档案: the person's assignments, graded attempts and certificates of courses the viewer may see, and the
+    学时 earned per year."""
+    assignments = list(
+        Assignment.objects.filter(_q(user, request, "course__"), user=person)
+        .select_related("course")
+        .order_by("-cycle", "course__title")
+    )
+    attempts = list(
+        Attempt.objects.filter(_q(user, request, "page__"), user=person, status=AttemptStatus.GRADED)
+        .select_related("page")
+        .order_by("-started_at")
+    )
+    hours = {
+        row["issued_at__year"]: row["hours"]
+        for row in Certificate.objects.filter(_q(user, request, "course__"), user=person)
+        .values("issued_at__year")
+        .annotate(hours=Sum("course__study_hours"))
+    }
+    return {"assignments": assignments, "attempts": attempts, "hours": hours}
+
+
+def study_hours_for(*, person, year):
+    """学时 earned in `year` (each passed course once), whatever the viewer may see: used for targets."""
+    courses = Certificate.objects.filter(user=person, issued_at__year=year).values("course_id").distinct()
+    return CoursePage.objects.filter(pk__in=courses).aggregate(total=Sum("study_hours"))["total"] or 0
+
+
+def department_overdue_for(*, user, request=None, day=None):
+    """For a department head: the overdue assignments in the departments they head (courses they may see)."""
+    day = day or timezone.localdate()
+    return (
+        Assignment.objects.overdue(day)
+        .filter(_q(user, request, "course__"), user__security_profile__department__head=user)
+        .select_related("user__security_profile__department", "course")
+        .order_by("due_on")
+    )

@@ -1,0 +1,22 @@
+"""Celery jobs of the training app. Each takes plain arguments and calls a service."""
+
+from celery import shared_task
+
+from training.services import assignments, quiz, reminders
+
+
+@shared_task(name="training.assignments_evaluate")
+def assignments_evaluate_task():
+    """Nightly: grade attempts left open past their deadline, then apply every assignment rule."""
+    quiz.attempts_expired_grade()
+    return assignments.assignments_evaluate()
+
+
+@shared_task(name="training.assignments_for_user")
+def assignments_for_user_task(user_id):
+    return assignments.assignments_for_user(user_id=user_id)
+
+
+@shared_task(name="training.reminders")
+def reminders_task():
+    return reminders.training_reminders_send()

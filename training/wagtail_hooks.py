@@ -1,0 +1,213 @@
+"""Admin integration (viewsets, dashboard, bank import/export) and the portal hooks: home panel, dossier, demo."""
+
+from django.template.loader import render_to_string
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _gettext
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.views.generic.models import CreateView, EditView, IndexView
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+
+from portal import access
+from portal.hooks import DEMO_LOADERS, DOSSIER_SECTIONS, HOME_PANELS, DossierSection
+from training import admin_views, selectors
+from training.forms import QuestionForm
+from training.models import AssignmentRule, Question, QuestionCategory, StudyHoursTarget
+from training.services.bank import question_save
+
+
+class QuestionIndexView(IndexView):
+    def get_base_queryset(self):
+        # Like every listing: a question the editor may not read is not listed.
+        return access.visible(super().get_base_queryset(), self.request.user, self.request).select_related(
+            "category", "current_version"
+        )
+
+
+class QuestionSaveMixin:
+    def save_instance(self):
+        form = self.form
+        scope = form.cleaned_data.get("scope")
+        question = form.save(commit=False)
+        question_save(actor=self.request.user, question=question, scope=scope, **form.version_content())
+        return question
+
+
+class QuestionCreateView(QuestionSaveMixin, CreateView):
+    pass
+
+
+class QuestionEditView(QuestionSaveMixin, EditView):
+    def get_object(self, queryset=None):
+        question = super().get_object(queryset)
+        if not access.can_view(self.request.user, question, self.request):
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        return question
+
+
+class QuestionViewSet(ModelViewSet):
+    model = Question
+    icon = "help"
+    menu_label = _("Question bank")
+    form_fields = [
+        "category",
+        "tags",
+        "active",
+        "clearance",
+        "secrecy_term",
+        "secrecy_until",
+        "classification_basis",
+        "classifier",
+        "scope",
+    ]
+    list_display = ["__str__", "category", "clearance", "active"]
+    list_filter = ["category", "clearance", "active"]
+    search_fields = ["tags", "versions__text"]
+    index_view_class = QuestionIndexView
+    add_view_class = QuestionCreateView
+    edit_view_class = QuestionEditView
+    inspect_view_enabled = False
+    copy_view_enabled = False
+
+    def get_form_class(self, for_update=False):
+        from django.forms.models import modelform_factory
+
+        return modelform_factory(self.model, form=QuestionForm, fields=self.form_fields)
+
+
+class QuestionCategoryViewSet(ModelViewSet):
+    model = QuestionCategory
+    icon = "folder-open-inverse"
+    menu_label = _("Question categories")
+    form_fields = ["name", "code"]
+    list_display = ["name", "code"]
+
+
+class AssignmentRuleViewSet(ModelViewSet):
+    model = AssignmentRule
+    icon = "calendar-check"
+    menu_label = _("Assignment rules")
+    form_fields = ["name", "course", "kind", "days", "due_on", "departments", "post_categories", "users", "active"]
+    list_display = ["name", "course", "kind", "days", "active"]
+    list_filter = ["kind", "active"]
+
+
+class StudyHoursTargetViewSet(ModelViewSet):
+    model = StudyHoursTarget
+    icon = "time"
+    menu_label = _("Credit-hour targets")
+    form_fields = ["post_category", "hours"]
+    list_display = ["post_category", "hours"]
+
+
+class TrainingViewSetGroup(ModelViewSetGroup):
+    menu_label = _("Training")
+    menu_icon = "group"
+    menu_order = 170
+    items = (QuestionViewSet, QuestionCategoryViewSet, AssignmentRuleViewSet, StudyHoursTargetViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_training_viewsets():
+    return TrainingViewSetGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_training_admin_urls():
+    return [
+        path("training/dashboard/", admin_views.dashboard, name="training_dashboard"),
+        path("training/dashboard/people/", admin_views.people, name="training_people"),
+        path("training/person/<int:user_id>/", admin_views.person_record, name="training_person"),
+        path("training/bank/import/", admin_views.bank_import_view, name="training_bank_import"),
+        path("training/bank/export/", admin_views.bank_export, name="training_bank_export"),
+    ]
+
+
+class PermissionMenuItem(MenuItem):
+    def __init__(self, *args, permission, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.permission = permission
+
+    def is_shown(self, request):
+        return request.user.has_perm(self.permission)
+
+
+@hooks.register("register_admin_menu_item")
+def register_training_dashboard_menu_item():
+    return PermissionMenuItem(
+        _("Training completion"),
+        reverse("training_dashboard"),
+        icon_name="tasks",
+        order=165,
+        permission=admin_views.DASHBOARD_PERMISSION,
+    )
+
+
+@hooks.register("register_log_actions")
+def register_training_log_actions(actions):
+    actions.register_action("training.question_version", _("Save question version"), _("Question version saved"))
+    actions.register_action("training.attempt_graded", _("Grade quiz attempt"), _("Quiz attempt graded"))
+    actions.register_action("training.assign", _("Assign training"), _("Training assigned"))
+    actions.register_action("training.export", _("Export training completion"), _("Training completion exported"))
+    actions.register_action("training.bank_import", _("Import question bank"), _("Question bank imported"))
+    actions.register_action("training.bank_export", _("Export question bank"), _("Question bank exported"))
+
+
+@hooks.register(HOME_PANELS, order=20)
+def my_training_panel(request):
+    """我的培训 on the desk: open assignments first, then this year's passed ones."""
+    if not request.user.is_authenticated:
+        return ""
+    year = timezone.localdate().year
+    rows = [
+        a for a in selectors.assignments_for(user=request.user, request=request) if not a.passed_at or a.cycle == year
+    ]
+    if not rows:
+        return ""
+    return render_to_string(
+        "training/includes/home_panel.html", {"assignments": rows[:10], "today": timezone.localdate()}, request
+    )
+
+
+@hooks.register(DOSSIER_SECTIONS, order=20)
+def training_dossier_section(*, person, viewer):
+    record = selectors.person_record(person=person, user=viewer)
+    rows = []
+    for assignment in record["assignments"]:
+        rows.append(
+            [
+                str(assignment.cycle),
+                assignment.course.title,
+                assignment.due_on.isoformat(),
+                str(assignment.status_label),
+                "" if assignment.best_score is None else str(assignment.best_score),
+                str(assignment.course.study_hours),
+            ]
+        )
+    if not rows and not record["attempts"]:
+        return None
+    return DossierSection(
+        key="training",
+        title=_gettext("Secrecy training record"),
+        columns=[
+            _gettext("Cycle"),
+            _gettext("Course"),
+            _gettext("Due on"),
+            _gettext("Status"),
+            _gettext("Best score"),
+            _gettext("Credit hours"),
+        ],
+        rows=rows,
+        url=reverse("training:record") if person.pk == viewer.pk else reverse("training_person", args=[person.pk]),
+    )
+
+
+@hooks.register(DEMO_LOADERS, order=20)
+def load_training_demo(*, home, departments, users, stdout):
+    from training.demo import load_training
+
+    load_training(home=home, departments=departments, users=users, stdout=stdout)
