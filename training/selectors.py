@@ -7,6 +7,7 @@ from portal import access
 from portal.models import Department
 from training.enums import AttemptStatus
 from training.models import Assignment, Attempt, CampaignPage, Certificate, CoursePage
+from training.services.viewers import viewer_of
 
 DASHBOARD_GROUPS = {
     "course": ("course_id", "course__title"),
@@ -17,7 +18,7 @@ DASHBOARD_GROUPS = {
 
 
 def _q(user, request, prefix=""):
-    return access.access_q(access.viewer_for(user, request), prefix=prefix)
+    return access.access_q(viewer_of(user, request), prefix=prefix)
 
 
 def courses_for(*, user, request=None):

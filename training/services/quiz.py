@@ -23,6 +23,7 @@ from training.enums import AttemptStatus, QuestionKind
 from training.grading import grade
 from training.models import Assignment, Attempt, AttemptItem, QuestionVersion
 from training.services.certificates import certificate_issue
+from training.services.viewers import may_view, viewer_of
 
 _random = random.SystemRandom()
 
@@ -36,8 +37,8 @@ def attempt_limit(page):
 
 
 def _drawable_versions(*, page, user, request=None):
-    viewer = access.viewer_for(user, request)
-    category_ids = list(page.quiz_categories.values_list("pk", flat=True))
+    viewer = viewer_of(user, request)
+    category_ids = [category.pk for category in page.quiz_categories.all()]
     return list(
         QuestionVersion.objects.filter(
             access.access_q(viewer, prefix="question__"),
@@ -57,7 +58,7 @@ def attempt_start(*, user, page, request=None, now=None):
     """Resume the open attempt on `page`, or start a new one within the attempt limit."""
     now = now or timezone.now()
     page = page.specific
-    if not access.can_view(user, page, request):
+    if not may_view(user, page, request):
         raise PermissionDenied
     current = attempt_open_for(user=user, page=page)
     if current is not None:
