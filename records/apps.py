@@ -6,3 +6,6 @@ class RecordsConfig(AppConfig):
     name = "records"
     verbose_name = _("Secrecy records")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import signal_handlers  # noqa: F401

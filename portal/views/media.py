@@ -15,6 +15,11 @@ def document_serve(request, document_id, document_filename=None):
     document = SecureDocument.objects.filter(pk=document_id).first()
     if document is None or not access.can_view(request.user, document, request):
         return access.deny(request)
+    if document.is_classified:
+        # 借阅/打印/下载 registration: a purpose first, then the file, watermarked where the format allows.
+        from records.media import classified_document_serve
+
+        return classified_document_serve(request, document)
     response = wagtail_document_serve(request, document.pk, document.filename)
     read_record(request=request, obj=document, action="download")
     response["X-Content-Type-Options"] = "nosniff"
