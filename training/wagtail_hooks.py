@@ -50,6 +50,7 @@ class QuestionEditView(QuestionSaveMixin, EditView):
 
 
 class QuestionViewSet(ModelViewSet):
+    name = "training_question"
     model = Question
     icon = "help"
     menu_label = _("Question bank")
@@ -80,6 +81,7 @@ class QuestionViewSet(ModelViewSet):
 
 
 class QuestionCategoryViewSet(ModelViewSet):
+    name = "training_category"
     model = QuestionCategory
     icon = "folder-open-inverse"
     menu_label = _("Question categories")
@@ -88,6 +90,7 @@ class QuestionCategoryViewSet(ModelViewSet):
 
 
 class AssignmentRuleViewSet(ModelViewSet):
+    name = "training_rule"
     model = AssignmentRule
     icon = "calendar-check"
     menu_label = _("Assignment rules")
@@ -97,6 +100,7 @@ class AssignmentRuleViewSet(ModelViewSet):
 
 
 class StudyHoursTargetViewSet(ModelViewSet):
+    name = "training_hours"
     model = StudyHoursTarget
     icon = "time"
     menu_label = _("Credit-hour targets")
