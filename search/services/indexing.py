@@ -27,6 +27,8 @@ WEIGHT_TITLE = 3.0
 WEIGHT_HEADING = 1.5
 WEIGHT_BODY = 1.0
 WEIGHT_ARTICLE_REGULATION = 0.3
+# A chapter heading (第二章 …的定义、确立和管理机制) is shared by every 条 of the chapter: context, not the 条's topic.
+WEIGHT_CHAPTER = 0.8
 
 # A regulation that is numbered 一、/1、 instead of 条 can put a whole chapter into one "article". Such an article,
 # when long, is indexed item by item (each at least PART_MIN_CHARS, so a bare "B。" joins the text after it), as
@@ -164,7 +166,8 @@ def regulation_units(page):
                         position=position,
                         weighted_fields=[
                             (page.title, WEIGHT_ARTICLE_REGULATION),
-                            (f"{chapter_heading} {label}", WEIGHT_HEADING),
+                            (chapter_heading, WEIGHT_CHAPTER),
+                            (label, WEIGHT_HEADING),
                             (text, WEIGHT_BODY),
                         ],
                         **base,
