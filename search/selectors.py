@@ -46,3 +46,18 @@ def suggestions_for(*, user, prefix, request=None):
         return backend.suggest(viewer, prefix)
     except SearchUnavailable:
         return embedded_backend().suggest(viewer, prefix)
+
+
+def correction_for(*, user, query, request=None):
+    """「您是不是要找」 for a query that found nothing: a corrected query that finds what `user` may open, or ""."""
+    from search.spelling import did_you_mean
+
+    viewer = viewer_for(user, request)
+    if viewer is None:
+        return ""
+
+    def found_nothing_for(corrected):
+        results = embedded_backend().search(viewer, plan_query(corrected), limit=1)
+        return results.total == 0
+
+    return did_you_mean(query or "", found_nothing_for)

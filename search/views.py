@@ -9,8 +9,9 @@ from django.views.decorators.http import require_GET
 from portal.services.audit import never_cache_private
 from search.backends import SORT_DATE, SORT_RELEVANCE, Filters
 from search.models import UnitKind
-from search.selectors import MAX_PAGE, PAGE_SIZE, search_for, suggestions_for
+from search.selectors import MAX_PAGE, PAGE_SIZE, correction_for, search_for, suggestions_for
 from search.services.audit import search_hits_record
+from search.spelling import stray_characters
 
 MAX_QUERY_CHARS = 100
 
@@ -35,7 +36,7 @@ def _search_arguments(request):
     return query, filters, sort, page
 
 
-def hit_json(hit, *, with_text=True):
+def hit_json(hit, *, with_text=True, with_score=False):
     data = {
         "id": hit.key,
         "title": hit.title,
@@ -47,14 +48,17 @@ def hit_json(hit, *, with_text=True):
         "snippet": str(hit.snippet),
         "marking": hit.marking,
         "date": hit.date.isoformat() if hit.date else None,
-        "score": round(hit.score, 4),
     }
+    if with_score:
+        # Only for the server-side command: on Elasticsearch a score is computed over every document, visible or
+        # not, so the web API does not hand it out.
+        data["score"] = round(hit.score, 4)
     if with_text:
         data["text"] = hit.text
     return data
 
 
-def results_json(results, plan, query):
+def results_json(results, plan, query, *, with_score=False):
     return {
         "query": query,
         "terms": [
@@ -69,7 +73,7 @@ def results_json(results, plan, query):
         "backend": results.backend,
         "degraded": results.degraded,
         "relaxed": results.relaxed,
-        "hits": [hit_json(hit) for hit in results.hits],
+        "hits": [hit_json(hit, with_score=with_score) for hit in results.hits],
     }
 
 
@@ -113,6 +117,8 @@ def search_view(request):
             user=request.user, query=query, request=request, filters=filters, sort=sort, page=page, with_facets=True
         )
         search_hits_record(request=request, hits=results.hits)
+        if not results.total or stray_characters(query):
+            context["did_you_mean"] = correction_for(user=request.user, query=query, request=request)
         paginator = Paginator(range(min(results.total, MAX_PAGE * PAGE_SIZE)), PAGE_SIZE)
         context.update(
             facets=facet_panels(request, results, filters),
@@ -131,6 +137,11 @@ def search_api_view(request):
     search_hits_record(request=request, hits=results.hits)
     data = results_json(results, plan, query)
     data["page"] = page
+    data["did_you_mean"] = (
+        correction_for(user=request.user, query=query, request=request)
+        if not results.total or stray_characters(query)
+        else ""
+    )
     return never_cache_private(JsonResponse(data, json_dumps_params={"ensure_ascii": False}))
 
 

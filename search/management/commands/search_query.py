@@ -30,7 +30,7 @@ class Command(BaseCommand):
         results, plan = search_for(
             user=user, query=options["query"], page=options["page"], per_page=max(1, min(options["limit"], 100))
         )
-        data = results_json(results, plan, options["query"])
+        data = results_json(results, plan, options["query"], with_score=True)
         if options["json"]:
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
             return
