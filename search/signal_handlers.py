@@ -1,4 +1,12 @@
-"""Keep the index in step with what is published: each change enqueues its re-index once the transaction commits."""
+"""Keep the index in step with what is published: each change enqueues its re-index once the transaction commits.
+
+Inside `search_indexing_deferred()` (bulk writers such as the Plone import) the receivers only collect what changed;
+each page, subtree and document is indexed once when the block exits.
+"""
+
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -9,14 +17,82 @@ from portal.models import PortalPage, SecureDocument
 from portal.signals import marking_changed
 from search.models import ThesaurusEntry
 
+_deferred = threading.local()
+
+
+@dataclass
+class DeferredIndexing:
+    """What changed while indexing was deferred: page ids, subtree root paths, document ids."""
+
+    pages: set = field(default_factory=set)
+    subtrees: set = field(default_factory=set)
+    documents: set = field(default_factory=set)
+
+    def flush(self):
+        """Enqueue each collected page, subtree and document once (on commit, like the receivers do)."""
+        from search.tasks import document_index_task, page_index_task, subtree_index_task
+
+        roots = []
+        for path in sorted(self.subtrees):
+            if not any(path.startswith(root) for root in roots):
+                roots.append(path)
+        covered = set()
+        for root in roots:
+            covered |= set(PortalPage.objects.filter(path__startswith=root).values_list("pk", flat=True))
+        pages = sorted(self.pages - covered)
+        documents = sorted(self.documents)
+        self.pages, self.subtrees, self.documents = set(), set(), set()
+
+        def enqueue():
+            for root in roots:
+                subtree_index_task.delay(root)
+            for page_id in pages:
+                page_index_task.delay(page_id)
+            for document_id in documents:
+                document_index_task.delay(document_id)
+
+        transaction.on_commit(enqueue)
+
+
+def _collector():
+    return getattr(_deferred, "collector", None)
+
+
+@contextmanager
+def search_indexing_deferred():
+    """Collect index work instead of enqueuing a task per signal; index everything collected once at the end.
+
+    Yields the collector: a bulk writer that bypasses the signals (e.g. saves without publishing) adds its page and
+    document ids to `pages` / `documents`. Nested blocks share the outermost collector, which flushes on exit (also
+    after an error: what was committed before it must still reach the index). Per thread.
+    """
+    collector = _collector()
+    if collector is not None:
+        yield collector
+        return
+    collector = _deferred.collector = DeferredIndexing()
+    try:
+        yield collector
+    finally:
+        _deferred.collector = None
+        collector.flush()
+
 
 def _page_index_on_commit(page_id):
+    collector = _collector()
+    if collector is not None:
+        collector.pages.add(page_id)
+        return
     from search.tasks import page_index_task
 
     transaction.on_commit(lambda: page_index_task.delay(page_id))
 
 
 def _subtree_index_on_commit(root_path):
+    collector = _collector()
+    if collector is not None:
+        collector.subtrees.add(root_path)
+        return
     from search.tasks import subtree_index_task
 
     transaction.on_commit(lambda: subtree_index_task.delay(root_path))
@@ -49,6 +125,10 @@ def index_reclassified_subtree(sender, root_path, **kwargs):
 @receiver(m2m_changed, sender=SecureDocument.scope.through)
 def index_document(sender, instance, **kwargs):
     if not isinstance(instance, SecureDocument) or kwargs.get("action", "post_")[:5] != "post_":
+        return
+    collector = _collector()
+    if collector is not None:
+        collector.documents.add(instance.pk)
         return
     from search.tasks import document_index_task
 

@@ -19,6 +19,7 @@ from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from portal.enums import Clearance
 from portal.models import PortalPage, SecureDocument, SecureImage
+from search.signal_handlers import search_indexing_deferred
 
 from .. import readers as plone_readers_module
 from ..export import ExportError, ItemError, Problem, blob, load_export, parse_date
@@ -26,7 +27,7 @@ from ..models import ImportRun, ItemKind, PloneItem
 from ..readers import decide, principals_from
 from ..richtext import convert
 from .after_tree import AfterTreeMixin
-from .common import COLLECTION_NAME, PAGE_MODELS, ImportResult, hash_of, search_index_deferred
+from .common import COLLECTION_NAME, PAGE_MODELS, ImportResult, admin_search_deferred, hash_of
 from .media import MediaMixin
 from .principals import PrincipalsMixin
 
@@ -91,18 +92,26 @@ class PloneImport(PrincipalsMixin, MediaMixin, AfterTreeMixin):
         items = [item for item in self.export.walk() if item is not self.export.root]
         self._root_record()
         total = len(items)
-        # The reference index is built once per written page at the end, not on each of a page's three saves.
+        # Each written object is indexed once at the end (reference index, Wagtail's admin search, the portal's
+        # search), not on each of its saves.
         written = {
             PortalPage: self.written_pages,
             SecureDocument: self.written_documents,
             SecureImage: self.written_images,
         }
-        with disable_reference_index_auto_update(), search_index_deferred(written):
+        with (
+            disable_reference_index_auto_update(),
+            admin_search_deferred(written),
+            search_indexing_deferred() as search_index,
+        ):
             for done, item in enumerate(items, 1):
                 self._item_import(item)
                 self.progress(done, total)
             self._links_resolve()
             self._default_pages_set()
+            # New pages are published without a second save (no page_published signal): the index learns of them here.
+            search_index.pages |= self.written_pages
+            search_index.documents |= self.written_documents
         self._references_rebuild()
         self._relations_set()
         self._page_permissions_set()
@@ -493,28 +502,38 @@ class PloneImport(PrincipalsMixin, MediaMixin, AfterTreeMixin):
 
         state = self.live_state(item)
         expired = bool(expires and expires <= now)
-        if creating:
-            page.live = False
-            parent_page.add_child(instance=page)
-            record = record or PloneItem(uid=item.uid, kind=ItemKind.PAGE)
-            record.page = page
+        record = record or PloneItem(uid=item.uid, kind=ItemKind.PAGE)
         if kind == "news":
             page.image = self._lead_image(item, record, scope)
         actor = self._actor(item)
-        if state == "live" and not expired:
+        # A new page that goes live now is created published, with its one revision: the same rows Wagtail's
+        # publish writes, without saving the page three times. Regulations and scheduled pages publish normally
+        # (their page_published receivers and go-live scheduling matter).
+        direct = creating and state == "live" and not expired and page.go_live_at is None
+        if creating:
+            if direct:
+                self._published_fields(page, item, effective, now)
+            else:
+                page.live = False
+            parent_page.add_child(instance=page)
+            record.page = page
+        if direct:
+            revision = self._revision_create(page, item, actor)
+        elif state == "live" and not expired:
             revision = page.save_revision(user=actor, log_action=False)
             revision.publish(user=actor, log_action=False, skip_permission_checks=True)
+            self._page_dates(page, item, revision, effective)
         else:
             if page.live:
                 page.unpublish(set_expired=expired, log_action=False)
-            if not creating or expired or kind == "news":
+            if not creating or expired:
                 # A draft's row is what guards its previews: it takes the new values and marking now.
                 page.expired = expired
                 page.save()
             revision = page.save_revision(user=actor, log_action=False)
             if state == "moderation":
                 self._moderation_start(page, item, actor)
-        self._page_dates(page, item, revision, effective)
+            self._page_dates(page, item, revision, effective)
         self.written_pages.add(page.pk)
         log(
             instance=page,
@@ -523,6 +542,33 @@ class PloneImport(PrincipalsMixin, MediaMixin, AfterTreeMixin):
             data={"uid": item.uid, "path": item.path, "created": creating},
         )
         return record
+
+    def _published_fields(self, page, item, effective, now):
+        created = parse_date(item.raw.get("created"), "created")
+        modified = parse_date(item.raw.get("modified"), "modified") or created
+        published = effective or self._published_at(item) or created or now
+        page.live = True
+        page.has_unpublished_changes = False
+        page.first_published_at = published
+        page.last_published_at = max(published, modified) if modified else published
+        page.latest_revision_created_at = modified or now
+
+    def _revision_create(self, page, item, actor):
+        """The live revision of a page created published (what save_revision + publish leave behind)."""
+        revision = Revision.objects.create(
+            content_object=page,
+            base_content_type=page.get_base_content_type(),
+            user=actor,
+            content=page.serializable_data(),
+            object_str=str(page),
+            created_at=page.latest_revision_created_at,
+        )
+        page.latest_revision = page.live_revision = revision
+        page.draft_title = page.title
+        PortalPage.objects.filter(pk=page.pk).update(
+            latest_revision=revision, live_revision=revision, draft_title=page.title
+        )
+        return revision
 
     def _page_dates(self, page, item, revision, effective):
         created = parse_date(item.raw.get("created"), "created")

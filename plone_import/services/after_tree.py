@@ -51,6 +51,7 @@ class AfterTreeMixin:
             except Exception as error:  # noqa: BLE001 - reported per item
                 self._problem("error", item.path, f"{type(error).__name__}: {error}")
 
+    @transaction.atomic
     def _references_rebuild(self):
         for model, ids in ((PortalPage, self.written_pages), (SecureDocument, self.written_documents)):
             for obj in (

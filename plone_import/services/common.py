@@ -45,17 +45,17 @@ def hash_of(value):
 
 
 @contextmanager
-def search_index_deferred(written):
-    """Index each written object once, after the tree, instead of on each of its saves.
+def admin_search_deferred(written, batch_size=500):
+    """Index each written object in Wagtail's own search once, in batches, instead of on each of its saves.
 
-    Wagtail's search index (modelsearch) updates on every post_save, and an imported page is saved three times
-    (created, revision, published). Its handler is detached while the import runs, in this process only (the
-    import is a management command), and every object in `written` (model -> ids) is queued once at the end, through
-    the same task the handler uses. The portal's own search index follows publishing and is not affected.
+    Wagtail's search index (modelsearch) updates on every post_save, and an imported page is saved more than once.
+    Its handler is detached while the import runs, in this process only (the import is a management command), and
+    every object in `written` (model -> ids) is then added through the backends' bulk path, one batch per model,
+    as `update_index` does. The portal's own search index is deferred separately (search_indexing_deferred).
     """
     from modelsearch import index
+    from modelsearch.backends import get_search_backends
     from modelsearch.signal_handlers import post_save_signal_handler
-    from modelsearch.tasks import insert_or_update_object_task
 
     models = [m for m in index.get_indexed_models() if getattr(m, "search_auto_update", True)]
     for model in models:
@@ -65,10 +65,15 @@ def search_index_deferred(written):
     finally:
         for model in models:
             post_save.connect(post_save_signal_handler, sender=model)
+    backends = list(get_search_backends(with_auto_update=True))
     for model, ids in written.items():
-        for obj in (
-            model.objects.filter(pk__in=ids).specific()
-            if hasattr(model.objects, "specific")
-            else model.objects.filter(pk__in=ids)
-        ):
-            insert_or_update_object_task.enqueue(obj._meta.app_label, obj._meta.model_name, str(obj.pk))
+        ids = sorted(ids)
+        for start in range(0, len(ids), batch_size):
+            queryset = model.objects.filter(pk__in=ids[start : start + batch_size])
+            objects = queryset.specific() if hasattr(queryset, "specific") else queryset
+            by_class = {}
+            for obj in objects:
+                by_class.setdefault(type(obj), []).append(obj)
+            for backend in backends:
+                for cls, batch in by_class.items():
+                    backend.add_bulk(cls, batch)
