@@ -40,7 +40,7 @@ class Question(MarkingMixin, models.Model):
         verbose_name=_("current version"),
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         related_name="+",
         editable=False,
     )
