@@ -5,6 +5,7 @@ import mimetypes
 from functools import wraps
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
@@ -308,7 +309,9 @@ def register(request):
     table = [(rr, steps.get(rr.pk, ""), rr.pk in overdue_ids) for rr in requests]
     stats = selectors.turnaround_by_step([rr.pk for rr in requests])
     if params.get("export") == "xlsx":
-        log(instance=request.user, action="reviews.register_export", user=request.user, data={"rows": len(table)})
+        # The export is logged on the exporting user (request.user is a lazy wrapper Wagtail can't type).
+        exporter = get_user_model().objects.get(pk=request.user.pk)
+        log(instance=exporter, action="reviews.register_export", user=exporter, data={"rows": len(table)})
         response = HttpResponse(
             exports.register_workbook(table, stats),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
