@@ -115,11 +115,10 @@ def dossier_pdf(*, person, sections):
 
 def watermark_pdf(data, text):
     """Stamp `text` (the borrower's name, 工号 and time) diagonally on every page; returns the new PDF bytes."""
-    reader = PdfReader(io.BytesIO(data))
-    writer = PdfWriter()
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
     _font()
     stamps = {}
-    for page in reader.pages:
+    for page in writer.pages:
         width, height = float(page.mediabox.width), float(page.mediabox.height)
         key = (round(width), round(height))
         if key not in stamps:
@@ -134,7 +133,6 @@ def watermark_pdf(data, text):
             sheet.save()
             stamps[key] = PdfReader(io.BytesIO(buffer.getvalue())).pages[0]
         page.merge_page(stamps[key])
-        writer.add_page(page)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

@@ -57,7 +57,7 @@ def test_register_lists_classified_items_with_their_marking_and_exports(
     page = _classified_page(page_at, django_capture_on_commit_callbacks, classifier=officer, until=None)
     page_at(title="内部通知")
     page_at(clearance=Clearance.TOP_SECRET, title="绝密页面")
-    document = SecureDocument.objects.create(
+    SecureDocument.objects.create(
         title="涉密规格书",
         file="x.txt",
         clearance=Clearance.CONFIDENTIAL,
@@ -87,7 +87,7 @@ def test_register_lists_classified_items_with_their_marking_and_exports(
 def test_only_the_classifier_or_a_superior_changes_a_marking(
     page_at, office_user, user_with, verified_client, django_capture_on_commit_callbacks
 ):
-    """O17 科学技术保密规定 第二十条: a change by anyone else is denied; an allowed one needs a reason and is recorded."""
+    """O17 科学技术保密规定 第二十条: anyone else is denied; an allowed change needs a reason and is recorded."""
     classifier = user_with(Clearance.CONFIDENTIAL)
     page = _classified_page(page_at, django_capture_on_commit_callbacks, classifier=classifier, until=None)
     stranger = user_with(Clearance.TOP_SECRET)
