@@ -9,7 +9,7 @@ from home.blocks import BodyBlock
 
 class PolicyArticleBlock(blocks.StructBlock):
     regulation = blocks.PageChooserBlock(label=_("Regulation"), page_type="policies.RegulationPage")
-    article = blocks.CharBlock(label=_("Article"), max_length=32, help_text=_("E.g. 第十一条"))
+    article = blocks.CharBlock(label=_("Article number"), max_length=32, help_text=_("E.g. 第十一条"))
     quote = blocks.TextBlock(label=_("Quotation"), required=False)
 
     class Meta:

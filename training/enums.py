@@ -36,4 +36,4 @@ class AssignmentStatus(models.TextChoices):
     PASSED = "passed", _("Passed")
     FAILED = "failed", _("Not passed yet")
     PENDING = "pending", _("To do")
-    OVERDUE = "overdue", _("Overdue")
+    OVERDUE = "overdue", _("Past due")

@@ -9,7 +9,7 @@ from training.enums import QuestionKind
 
 
 class QuestionForm(WagtailAdminModelForm):
-    kind = forms.ChoiceField(label=_("Type"), choices=QuestionKind.choices)
+    kind = forms.ChoiceField(label=_("Question type"), choices=QuestionKind.choices)
     text = forms.CharField(label=_("Question"), widget=forms.Textarea(attrs={"rows": 3}))
     options_text = forms.CharField(
         label=_("Options"),

@@ -200,7 +200,7 @@ def training_dossier_section(*, person, viewer):
         columns=[
             _gettext("Cycle"),
             _gettext("Course"),
-            _gettext("Due on"),
+            _gettext("Complete by"),
             _gettext("Status"),
             _gettext("Best score"),
             _gettext("Credit hours"),

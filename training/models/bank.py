@@ -71,7 +71,7 @@ class QuestionVersion(models.Model):
 
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField(_("version"))
-    kind = models.CharField(_("type"), max_length=16, choices=QuestionKind.choices)
+    kind = models.CharField(_("question type"), max_length=16, choices=QuestionKind.choices)
     text = models.TextField(_("question"))
     options = models.JSONField(_("options"), default=list, blank=True)
     answer = models.JSONField(
