@@ -351,7 +351,7 @@ def overdue_remind(*, now=None):
         if review_request is None:
             continue
         with transaction.atomic():
-            _, created = OverdueNotice.objects.get_or_create(task_state=task_state, level=OverdueNotice.REMIND)
+            _notice, created = OverdueNotice.objects.get_or_create(task_state=task_state, level=OverdueNotice.REMIND)
             if created:
                 _notify(
                     task.approver_ids(review_request),
@@ -363,7 +363,7 @@ def overdue_remind(*, now=None):
         if task_state.started_at + datetime.timedelta(days=days + _escalate_after_days()) >= now:
             continue
         with transaction.atomic():
-            _, created = OverdueNotice.objects.get_or_create(task_state=task_state, level=OverdueNotice.ESCALATE)
+            _notice, created = OverdueNotice.objects.get_or_create(task_state=task_state, level=OverdueNotice.ESCALATE)
             if created:
                 targets = set(office_ids)
                 if review_request.department and review_request.department.head_id:
