@@ -14,7 +14,11 @@ Everything has a default that never widens access. The file (JSON, or TOML by it
          "classification_basis": "...", "scope": ["yanfa"]}
       ],
       "global_roles": {"Reviewer": "Moderators"},
-      "local_roles": {"Editor": ["change"], "Contributor": ["add"]}
+      "local_roles": {"Editor": ["change"], "Contributor": ["add"]},
+      "kinds": [                           # per-item kinds, first match wins: regulations become structured 制度
+        {"path": "/guizhang", "type": "Document", "subject": "制度", "kind": "regulation"},
+        {"path": "/archive", "kind": "skip"}
+      ]
     }
 
 Rules may raise the clearance and narrow the 知悉范围 of the items they match (by path prefix, type, review
@@ -32,7 +36,10 @@ from django.utils.translation import gettext as _
 from portal.enums import Clearance
 
 # The portal's kinds of object, and the Plone types that become them by default.
-KINDS = ("root", "folder", "document", "news", "event", "link", "file", "image", "skip")
+KINDS = ("root", "folder", "document", "news", "event", "link", "file", "image", "skip", "regulation")
+# What a `kinds` rule may turn an item into besides its type's kind: a Document into a structured regulation (its
+# text parsed into 章/条 by policies.parsing, placed in the portal's 保密制度 index), anything into skip.
+KIND_CONVERSIONS = {"Document": {"document", "regulation"}}
 DEFAULT_TYPES = {
     "Plone Site": "root",
     "Folder": "folder",
@@ -112,12 +119,22 @@ class Mapping:
     accounts: dict = field(default_factory=dict)
     default_clearance: int = Clearance.INTERNAL
     rules: list = field(default_factory=list)
+    kinds: list = field(default_factory=list)  # [(Rule, kind)]
     global_roles: dict = field(default_factory=lambda: {"Reviewer": "Moderators"})
     local_roles: dict = field(default_factory=lambda: dict(DEFAULT_LOCAL_ROLE_PERMISSIONS))
     digest: str = ""
 
     def kind_for(self, portal_type):
         return self.types.get(portal_type) or DEFAULT_TYPES.get(portal_type)
+
+    def kind_of(self, item):
+        """The kind an item becomes: the first `kinds` rule that matches it, else its type's kind."""
+        for rule, kind in self.kinds:
+            if rule.matches(
+                path=item.path, portal_type=item.portal_type, state=item.review_state or "", subjects=item.subjects
+            ):
+                return kind
+        return self.kind_for(item.portal_type)
 
     def roles_for(self, workflow, state):
         """The roles that may View in `state`, or None if the state is unknown (the caller treats it as private)."""
@@ -165,6 +182,7 @@ def load_mapping(path=None):
         "rules",
         "global_roles",
         "local_roles",
+        "kinds",
     }
     unknown = sorted(set(raw) - known)
     if unknown:
@@ -233,6 +251,29 @@ def load_mapping(path=None):
                 secrecy_term=str(rule.get("secrecy_term", "")),
                 classification_basis=str(rule.get("classification_basis", "")),
                 scope=[str(s) for s in rule.get("scope") or []],
+            )
+        )
+    for n, rule in enumerate(raw.get("kinds") or []):
+        where = f"kinds[{n}]"
+        if not isinstance(rule, dict) or set(rule) - {"path", "type", "state", "subject", "kind"}:
+            raise MappingError(_("%(where)s: an object with path, type, state, subject and kind") % {"where": where})
+        portal_type, kind = str(rule.get("type", "")), str(rule.get("kind", ""))
+        if kind != "skip" and kind not in KIND_CONVERSIONS.get(portal_type, ()):
+            raise MappingError(
+                _(
+                    "%(where)s: %(type)r cannot become %(kind)r (a Document may become a regulation; anything may be skipped)"
+                )
+                % {"where": where, "type": portal_type, "kind": kind}
+            )
+        mapping.kinds.append(
+            (
+                Rule(
+                    path=str(rule.get("path", "")),
+                    type=portal_type,
+                    state=str(rule.get("state", "")),
+                    subject=str(rule.get("subject", "")),
+                ),
+                kind,
             )
         )
     mapping.digest = hashlib.sha256(json.dumps(raw, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]

@@ -127,3 +127,18 @@ def _table(table):
             header = bool(cells) and all(cell.name == "th" for cell in cells)
         rows.append([cell.get_text(" ", strip=True) for cell in cells])
     return {"caption": caption.get_text(" ", strip=True) if caption else "", "header_row": header, "rows": rows}
+
+
+BLOCK_TAGS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "table"}
+
+
+def plain_text(html):
+    """Plone HTML → plain text, one line per block (what policies.parsing reads: 第X章 / 第X条 lines)."""
+    soup = BeautifulSoup(html or "", "html.parser")
+    for tag in soup.find_all(DROP_WITH_CONTENT):
+        tag.decompose()
+    for tag in soup.find_all(BLOCK_TAGS):
+        tag.insert_before("\n")
+        tag.insert_after("\n")
+    lines = (" ".join(line.split()) for line in soup.get_text().splitlines())
+    return "\n".join(line for line in lines if line)

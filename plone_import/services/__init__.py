@@ -5,6 +5,7 @@ children: an item that fails leaves nothing behind and its descendants are skipp
 finds every item by its Plone UID and compares a snapshot of what was imported, so unchanged items cost no write.
 """
 
+import datetime
 import hashlib
 import logging
 
@@ -17,6 +18,11 @@ from wagtail.models import Collection, Revision, Site
 from wagtail.rich_text import RichText
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
+from policies.models import PolicyIndexPage
+from policies.parsing import parse_regulations
+from policies.services.importing import DATE_FIELDS as REGULATION_DATES
+from policies.services.importing import METADATA_FIELDS as REGULATION_METADATA
+from policies.services.importing import body_from_parsed as regulation_body
 from portal.enums import Clearance
 from portal.models import PortalPage, SecureDocument, SecureImage
 from search.signal_handlers import search_indexing_deferred
@@ -25,7 +31,7 @@ from .. import readers as plone_readers_module
 from ..export import ExportError, ItemError, Problem, blob, load_export, parse_date
 from ..models import ImportRun, ItemKind, PloneItem
 from ..readers import decide, principals_from
-from ..richtext import convert
+from ..richtext import convert, plain_text
 from .after_tree import AfterTreeMixin
 from .common import COLLECTION_NAME, PAGE_MODELS, ImportResult, admin_search_deferred, hash_of
 from .media import MediaMixin
@@ -136,7 +142,7 @@ class PloneImport(PrincipalsMixin, MediaMixin, AfterTreeMixin):
         for item in self.export.walk():
             if item is self.export.root:
                 continue
-            kind = self.mapping.kind_for(item.portal_type)
+            kind = self._kind(item)
             where = item.path
             if kind is None:
                 self._problem("error", where, _("unknown type %(type)r") % {"type": item.portal_type})
@@ -147,6 +153,8 @@ class PloneImport(PrincipalsMixin, MediaMixin, AfterTreeMixin):
                 continue
             try:
                 snapshot = self._snapshot(item, kind)
+                if kind == "regulation":
+                    self._regulation_parsed(item)
             except ItemError as error:
                 self._problem("error", where, str(error))
                 self.result.count(kind, "error")
@@ -240,7 +248,7 @@ class PloneImport(PrincipalsMixin, MediaMixin, AfterTreeMixin):
 
     def _item_import(self, item):
         where = item.path
-        kind = self.mapping.kind_for(item.portal_type)
+        kind = self._kind(item)
         parent = self.export.items.get(item.parent_uid) if item.parent_uid else self.export.root
         if where in self.failed:
             self.failed.add(item.uid)
@@ -265,10 +273,11 @@ class PloneImport(PrincipalsMixin, MediaMixin, AfterTreeMixin):
             self.failed.add(item.uid)
             self.result.count(item.portal_type, "skipped")
             return
-        parent_kind = "root" if parent is self.export.root else self.mapping.kind_for(parent.portal_type)
-        if kind in PAGE_MODELS and parent_kind not in ("root", "folder"):
+        parent_kind = "root" if parent is self.export.root else self.mapping.kind_of(parent)
+        placement = self._placement_error(kind, parent_kind)
+        if placement:
             self.failed.add(item.uid)
-            self._problem("error", where, _("a page inside a non-folder item is not supported"))
+            self._problem("error", where, placement)
             self.result.count(kind, "error")
             return
         record = self.records.get(item.uid)
@@ -313,6 +322,32 @@ class PloneImport(PrincipalsMixin, MediaMixin, AfterTreeMixin):
         if action == "updated":
             changed = sorted(k for k in snapshot if snapshot.get(k) != previous.get(k))
             self.result.changes.append((where, action, changed))
+
+    def _kind(self, item):
+        """The item's kind by the mapping; a regulation only if Plone let every member read it (never wider)."""
+        kind = self.mapping.kind_of(item)
+        if kind == "regulation":
+            decision = self.decisions.get(item.uid)
+            if decision is None or decision.scope is not None or decision.clearance != Clearance.INTERNAL:
+                self._problem(
+                    "warning",
+                    item.path,
+                    _(
+                        "mapped to a regulation, but not open to all staff: imported as a content page "
+                        "(a regulation is 内部 and open to everyone)"
+                    ),
+                )
+                return "document"
+        return kind
+
+    @staticmethod
+    def _placement_error(kind, parent_kind):
+        """Why a page of `kind` cannot go under a page of `parent_kind` (Wagtail's page type rules), or ""."""
+        if kind not in PAGE_MODELS:
+            return ""
+        if parent_kind not in ("root", "folder"):
+            return _("a page inside a non-folder item is not supported")
+        return ""
 
     def _rolled_back(self):
         """Forget scope groups created inside an item's transaction that was rolled back."""
@@ -443,8 +478,11 @@ class PloneImport(PrincipalsMixin, MediaMixin, AfterTreeMixin):
     def _page_import(self, item, kind, record, snapshot):
         raw = item.raw
         model = PAGE_MODELS[kind]
-        parent_record = self.records.get(item.parent_uid)
-        parent_page = (parent_record.page if parent_record else self.parent).specific
+        if kind == "regulation":
+            parent_page = self._policy_index()
+        else:
+            parent_record = self.records.get(item.parent_uid)
+            parent_page = (parent_record.page if parent_record else self.parent).specific
         page = record.page.specific if record is not None and record.page_id else None
         if page is not None and not isinstance(page, model):
             raise ItemError(
@@ -471,7 +509,9 @@ class PloneImport(PrincipalsMixin, MediaMixin, AfterTreeMixin):
         page.expire_at = expires
         scope = self._marking(page, item)
         page.scope = scope
-        if kind == "folder":
+        if kind == "regulation":
+            self._regulation_fields(page, item)
+        elif kind == "folder":
             if item.portal_type == "Collection":
                 self._problem(
                     "warning", item.path, _("collection imported as an index page; its query is not converted")
@@ -509,7 +549,7 @@ class PloneImport(PrincipalsMixin, MediaMixin, AfterTreeMixin):
         # A new page that goes live now is created published, with its one revision: the same rows Wagtail's
         # publish writes, without saving the page three times. Regulations and scheduled pages publish normally
         # (their page_published receivers and go-live scheduling matter).
-        direct = creating and state == "live" and not expired and page.go_live_at is None
+        direct = creating and state == "live" and not expired and page.go_live_at is None and kind != "regulation"
         if creating:
             if direct:
                 self._published_fields(page, item, effective, now)
@@ -542,6 +582,49 @@ class PloneImport(PrincipalsMixin, MediaMixin, AfterTreeMixin):
             data={"uid": item.uid, "path": item.path, "created": creating},
         )
         return record
+
+    def _regulation_parsed(self, item):
+        """The Document's text parsed into 章/条 by policies.parsing; ItemError if it holds no 条."""
+        text = item.raw.get("text")
+        html = text.get("data") if isinstance(text, dict) else text
+        result = parse_regulations(plain_text(html), title=item.title)
+        regulations = [r for r in result.regulations if r.articles()]
+        if not regulations:
+            raise ItemError(_("mapped to a regulation, but its text holds no articles (第X条) to structure"))
+        if len(regulations) > 1:
+            self._problem(
+                "warning",
+                item.path,
+                _("its text holds %(n)s regulations; only the first is imported") % {"n": len(regulations)},
+            )
+        return regulations[0]
+
+    def _regulation_fields(self, page, item):
+        """A regulation's structured fields, as policies' own import sets them (metadata lines, 章/条 body)."""
+        parsed = self._regulation_parsed(item)
+        for key, name in REGULATION_METADATA.items():
+            if parsed.metadata.get(key):
+                setattr(page, name, parsed.metadata[key].strip()[:100])
+        for key, name in REGULATION_DATES.items():
+            try:
+                setattr(page, name, datetime.date.fromisoformat((parsed.metadata.get(key) or "").strip()))
+            except ValueError:
+                pass
+        page.preamble = parsed.preamble
+        page.body = regulation_body(parsed)
+        if page._state.adding:
+            # Acknowledgement rounds are the secrecy office's decision, not the import's.
+            page.ack_required = False
+
+    def _policy_index(self):
+        """The portal's 保密制度 index (there is one); created under the import parent if the portal has none."""
+        index = PolicyIndexPage.objects.first()
+        if index is None:
+            index = PolicyIndexPage(title=_("Regulations"), slug="zhidu", locale_id=self.parent.locale_id)
+            self.parent.add_child(instance=index)
+            index.save_revision(log_action=False).publish(log_action=False, skip_permission_checks=True)
+            self.written_pages.add(index.pk)
+        return index
 
     def _published_fields(self, page, item, effective, now):
         created = parse_date(item.raw.get("created"), "created")

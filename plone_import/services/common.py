@@ -9,6 +9,7 @@ from django.db.models.signals import post_save
 
 from home.models import ContentPage, EventPage, LinkPage, NewsPage, SectionIndexPage
 from plone_import.models import ImportRun
+from policies.models import RegulationPage
 
 PAGE_MODELS = {
     "folder": SectionIndexPage,
@@ -16,6 +17,7 @@ PAGE_MODELS = {
     "news": NewsPage,
     "event": EventPage,
     "link": LinkPage,
+    "regulation": RegulationPage,
 }
 PERSONAL_GROUP = "plone-user:%s"
 NOBODY_GROUP = "plone-no-readers"
