@@ -261,7 +261,8 @@ def load_mapping(path=None):
         if kind != "skip" and kind not in KIND_CONVERSIONS.get(portal_type, ()):
             raise MappingError(
                 _(
-                    "%(where)s: %(type)r cannot become %(kind)r (a Document may become a regulation; anything may be skipped)"
+                    "%(where)s: %(type)r cannot become %(kind)r "
+                    "(a Document may become a regulation; anything may be skipped)"
                 )
                 % {"where": where, "type": portal_type, "kind": kind}
             )

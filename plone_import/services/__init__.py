@@ -5,6 +5,7 @@ children: an item that fails leaves nothing behind and its descendants are skipp
 finds every item by its Plone UID and compares a snapshot of what was imported, so unchanged items cost no write.
 """
 
+import contextlib
 import datetime
 import hashlib
 import logging
@@ -606,10 +607,8 @@ class PloneImport(PrincipalsMixin, MediaMixin, AfterTreeMixin):
             if parsed.metadata.get(key):
                 setattr(page, name, parsed.metadata[key].strip()[:100])
         for key, name in REGULATION_DATES.items():
-            try:
+            with contextlib.suppress(ValueError):
                 setattr(page, name, datetime.date.fromisoformat((parsed.metadata.get(key) or "").strip()))
-            except ValueError:
-                pass
         page.preamble = parsed.preamble
         page.body = regulation_body(parsed)
         if page._state.adding:
