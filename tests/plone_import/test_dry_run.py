@@ -62,3 +62,20 @@ def test_dry_run_after_an_import_reports_changes_without_making_them(imported, v
     assert "update: /guizhang/bumen: title" in out
     assert "folder update: 1" in out
     assert PortalPage.objects.get(pk=PloneItem.objects.get(path="/guizhang/bumen").page_id).title == "部门制度"
+
+
+def test_dry_run_of_a_damaged_export_names_each_bad_item_and_writes_nothing(home, variant, settings):
+    def mutate(data):
+        del item_at(data, "/xiazai/baomi-xieyi-moban.txt")["file"]["data"]
+        item_at(data, "/xuanchuan/baomi-jiangzuo-2026")["@type"] = "PloneGazette Section"
+        item_at(data, "/guojia-baomiju")["effective"] = "2026-13-45"
+
+    before = counts()
+    out, err = dry_run(variant(mutate))
+    assert counts() == before
+    assert "/xiazai/baomi-xieyi-moban.txt: 缺少文件内容" in err
+    assert "/xuanchuan/baomi-jiangzuo-2026: 未知类型 'PloneGazette Section'" in err
+    assert "/guojia-baomiju: effective 中的日期无效：'2026-13-45'" in err
+    # The note on what is not imported, and the counts of what would be.
+    assert "portlets.json" in err
+    assert "document create: 6" in out and "file create: 1" in out

@@ -91,3 +91,22 @@ def test_a_restricted_document_stays_a_content_page(run_import, tmp_path):
     record = PloneItem.objects.get(path="/guizhang/bumen/rnd/jishu-renyuan-baomi-zhidu")
     assert not RegulationPage.objects.exists()
     assert record.page.specific.effective_scope != ""
+
+
+def test_dry_run_shows_the_regulation_decision_and_writes_nothing(home, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from .conftest import SAMPLE
+
+    (tmp_path / "mapping.json").write_text(
+        json.dumps({"kinds": [{"path": BANFA, "type": "Document", "kind": "regulation"}]}), encoding="utf-8"
+    )
+    out, err = StringIO(), StringIO()
+    call_command(
+        "import_plone", str(SAMPLE), "--dry-run", "--mapping", str(tmp_path / "mapping.json"), stdout=out, stderr=err
+    )
+    assert f"{BANFA} [regulation, live]" in out.getvalue()
+    assert "regulation create: 1" in out.getvalue()
+    assert not RegulationPage.objects.exists() and not PloneItem.objects.exists()
