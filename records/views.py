@@ -6,6 +6,7 @@ import functools
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -204,6 +205,9 @@ def noncompete_create(request):
     return redirect("records:office")
 
 
+REGISTER_PAGE_SIZE = 100
+
+
 def _int(value):
     try:
         return int(value)
@@ -238,15 +242,20 @@ def register(request):
         )
         response["Content-Disposition"] = 'attachment; filename="classification-register.xlsx"'
         return response
+    page = Paginator(rows, REGISTER_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "records/register.html",
         {
-            "rows": rows,
+            "rows": page.object_list,
+            "page": page,
+            "total": len(rows),
             "types": selectors.register_types(),
             "clearances": [c for c in Clearance if c > Clearance.INTERNAL],
             "filters": filters,
-            "query": request.GET.urlencode(),
+            "query": query.urlencode(),
         },
     )
 
