@@ -109,7 +109,7 @@ def agreement_sign(*, request, agreement_id, token, confirmed):
     """The signed-in user signs their own open agreement. Needs a fresh OTP code; the result can never change."""
     user = request.user
     agreement = (
-        Agreement.objects.select_for_update()
+        Agreement.objects.select_for_update(of=("self",))
         .select_related("template", "user__security_profile")
         .filter(pk=agreement_id, user=user, signed_at__isnull=True)
         .first()

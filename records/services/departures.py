@@ -70,7 +70,9 @@ def departure_start(*, actor, user, leave_on):
 @transaction.atomic
 def departure_item_complete(*, actor, item, note=""):
     """保密办 confirms an item (the exit reminder is the leaver's own)."""
-    item = DepartureItem.objects.select_for_update().select_related("departure", "borrowing").get(pk=item.pk)
+    item = (
+        DepartureItem.objects.select_for_update(of=("self",)).select_related("departure", "borrowing").get(pk=item.pk)
+    )
     if not is_office(actor) or item.kind == DepartureItemKind.EXIT_NOTICE or item.departure.closed_at:
         raise PermissionDenied
     if item.done_at:
