@@ -167,3 +167,34 @@ def test_unsigned_agreements_show_on_the_home_page_and_the_admin_dashboard(
     officer.user_permissions.add(Permission.objects.get(codename="access_admin"))
     dashboard = verified_client(officer).get("/admin/").content.decode()
     assert "未签署的协议" in dashboard
+
+
+def test_the_office_publishes_a_template_in_the_admin(office_user, verified_client):
+    """O38: 保密办 publishes templates through the Wagtail admin; each saved text becomes a numbered version."""
+    from django.contrib.auth.models import Permission
+
+    from records.models import AgreementTemplate
+
+    officer = office_user()
+    officer.user_permissions.add(
+        Permission.objects.get(codename="access_admin"),
+        *Permission.objects.filter(content_type__app_label="records", codename__endswith="agreementtemplate"),
+    )
+    client = verified_client(officer)
+    assert client.get("/admin/snippets/records/agreementtemplate/").status_code == 200
+    data = {
+        "kind": AgreementKind.PLEDGE,
+        "title": "保密承诺书",
+        "body": "本人承诺保守公司技术秘密。",
+        "applies_to_all_staff": "on",
+        "post_categories": "[]",
+        "active": "on",
+    }
+    response = client.post("/admin/snippets/records/agreementtemplate/add/", data)
+    assert response.status_code == 302
+    template = AgreementTemplate.objects.get()
+    assert template.current_version.number == 1 and template.current_version.published_by == officer
+    client.post(f"/admin/snippets/records/agreementtemplate/edit/{template.pk}/", {**data, "body": "新文本。"})
+    assert template.versions.count() == 2 and template.current_version.body == "新文本。"
+    client.post(f"/admin/snippets/records/agreementtemplate/edit/{template.pk}/", {**data, "body": "新文本。"})
+    assert template.versions.count() == 2
