@@ -156,9 +156,10 @@ class RequestForm(forms.ModelForm):
         # The requester cannot mark a request above their own clearance: they would lose sight of it.
         self.fields["clearance"].choices = [(v, label) for v, label in Clearance.choices if v <= user_clearance]
         if self.instance._state.adding:
-            self.initial.setdefault("clearance", min(Clearance.SECRET, user_clearance))
-            self.initial.setdefault("secrecy_term", "5年")
-            self.initial.setdefault("classification_basis", "保密审查申请材料")
+            # model_to_dict has put the model's empty defaults in `initial` already: overwrite them.
+            self.initial["clearance"] = min(Clearance.SECRET, user_clearance)
+            self.initial["secrecy_term"] = self.initial.get("secrecy_term") or "5年"
+            self.initial["classification_basis"] = self.initial.get("classification_basis") or "保密审查申请材料"
 
     def clean(self):
         data = super().clean()

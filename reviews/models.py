@@ -64,8 +64,19 @@ class ReviewStepMixin(models.Model):
     def role_of(self, user, review_request):  # pragma: no cover
         raise NotImplementedError
 
-    def user_can_act(self, user, review_request):
-        return user.is_active and user.pk in self.approver_ids(review_request)
+    def approver_cache_key(self, review_request):
+        """Requests with the same key have the same approvers at this step (lets a listing ask once per key)."""
+        return (self.pk,)
+
+    def user_can_act(self, user, review_request, cache=None):
+        if not user.is_active:
+            return False
+        if cache is None:
+            return user.pk in self.approver_ids(review_request)
+        key = self.approver_cache_key(review_request)
+        if key not in cache:
+            cache[key] = self.approver_ids(review_request)
+        return user.pk in cache[key]
 
     def get_actions(self, obj, user):
         return []  # decisions go through the reviews front end, which checks OTP and access
@@ -109,6 +120,9 @@ class DepartmentReviewTask(ReviewStepMixin, Task):
                 .values_list("pk", flat=True)
             )
         return ids
+
+    def approver_cache_key(self, review_request):
+        return (self.pk, review_request.department_id)
 
     def role_of(self, user, review_request):
         department = review_request.department
@@ -169,7 +183,7 @@ class ReviewRequest(MarkingMixin, WorkflowMixin, DraftStateMixin, LockableMixin,
     )
     kind = models.CharField(_("type"), max_length=16, choices=ReviewKind.choices, db_index=True)
     title = models.CharField(_("title"), max_length=255)
-    summary = models.TextField(_("summary"), blank=True)
+    summary = models.TextField(_("content summary"), blank=True)
     project = models.CharField(_("source project"), max_length=255, blank=True)
     planned_date = models.DateField(_("planned date"), null=True, blank=True)
     self_assessment = models.PositiveSmallIntegerField(

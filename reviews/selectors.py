@@ -6,7 +6,8 @@ import datetime
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
 from django.utils import timezone
 from wagtail.models import TaskState, WorkflowState, WorkflowTask
 
@@ -159,6 +160,7 @@ def queue_for(*, user, request=None):
         .order_by("current_task_state__started_at")
     )
     specific_tasks = {}
+    approvers = {}
     queue = []
     for state in states:
         task_state = state.current_task_state
@@ -168,7 +170,7 @@ def queue_for(*, user, request=None):
         if task is None:
             task = specific_tasks[task_state.task_id] = task_state.task.specific
         rr = candidates[int(state.object_id)]
-        if task.user_can_act(user, rr):
+        if task.user_can_act(user, rr, cache=approvers):
             queue.append((rr, task_state))
     return queue
 
@@ -225,12 +227,13 @@ def open_review_task_states():
     return result
 
 
-def turnaround_by_step(request_ids):
-    """Per step name: count of finished steps and average / longest hours from start to decision."""
+def turnaround_by_step(requests):
+    """Per step name over `requests` (a queryset): count of decided steps, average and longest hours to decide."""
+    ids = requests.order_by().annotate(object_key=Cast("pk", CharField())).values("object_key")
     rows = (
         TaskState.objects.filter(
             workflow_state__base_content_type=_content_type(),
-            workflow_state__object_id__in=[str(pk) for pk in request_ids],
+            workflow_state__object_id__in=ids,
             finished_at__isnull=False,
             status__in=[TaskState.STATUS_APPROVED, TaskState.STATUS_REJECTED],
         )

@@ -7,6 +7,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -282,9 +283,16 @@ def pdf(request, pk):
     return response
 
 
+QUEUE_PAGE_SIZE = 50
+REGISTER_PAGE_SIZE = 100
+
+
 @private
 def queue(request):
-    return render(request, "reviews/queue.html", {"queue": selectors.queue_for(user=request.user, request=request)})
+    page = Paginator(selectors.queue_for(user=request.user, request=request), QUEUE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "reviews/queue.html", {"queue": page.object_list, "page_obj": page})
 
 
 @private
@@ -301,14 +309,14 @@ def register(request):
         date_from=_date_param(params.get("from")),
         date_to=_date_param(params.get("to")),
     )
-    requests = list(rows)
     overdue_ids = selectors.overdue_request_ids()
-    steps = selectors.current_step_names([rr.pk for rr in requests])
     if params.get("overdue") == "1":
-        requests = [rr for rr in requests if rr.pk in overdue_ids]
-    table = [(rr, steps.get(rr.pk, ""), rr.pk in overdue_ids) for rr in requests]
-    stats = selectors.turnaround_by_step([rr.pk for rr in requests])
+        rows = rows.filter(pk__in=overdue_ids)
+    stats = selectors.turnaround_by_step(rows)
     if params.get("export") == "xlsx":
+        requests = list(rows)
+        steps = selectors.current_step_names([rr.pk for rr in requests])
+        table = [(rr, steps.get(rr.pk, ""), rr.pk in overdue_ids) for rr in requests]
         # The export is logged on the exporting user (request.user is a lazy wrapper Wagtail can't type).
         exporter = get_user_model().objects.get(pk=request.user.pk)
         log(instance=exporter, action="reviews.register_export", user=exporter, data={"rows": len(table)})
@@ -318,19 +326,30 @@ def register(request):
         )
         response["Content-Disposition"] = f'attachment; filename="reviews-{timezone.localdate():%Y%m%d}.xlsx"'
         return response
+    page = Paginator(rows, REGISTER_PAGE_SIZE).get_page(params.get("page"))
+    steps = selectors.current_step_names([rr.pk for rr in page.object_list])
+    table = [(rr, steps.get(rr.pk, ""), rr.pk in overdue_ids) for rr in page.object_list]
     return render(
         request,
         "reviews/register.html",
         {
+            "page_obj": page,
             "table": table,
             "stats": stats,
             "kinds": ReviewKind.choices,
             "statuses": ReviewStatus.choices,
             "departments": Department.objects.all(),
             "params": params,
-            "query": params.urlencode(),
+            "query": _without(params, "page", "export"),
         },
     )
+
+
+def _without(params, *names):
+    copy = params.copy()
+    for name in names:
+        copy.pop(name, None)
+    return copy.urlencode()
 
 
 def _date_param(value):

@@ -217,7 +217,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("title", models.CharField(max_length=255, verbose_name="title")),
-                ("summary", models.TextField(blank=True, verbose_name="summary")),
+                ("summary", models.TextField(blank=True, verbose_name="content summary")),
                 ("project", models.CharField(blank=True, max_length=255, verbose_name="source project")),
                 ("planned_date", models.DateField(blank=True, null=True, verbose_name="planned date")),
                 (

@@ -113,3 +113,10 @@ def test_the_approval_form_pdf_lists_every_decision_and_the_reference(org, make_
         "officer",
     ):
         assert expected in compact, expected
+
+
+def test_a_new_form_is_prefilled_with_the_default_marking(org, verified_client):
+    """The marking defaults to 秘密 with a term and basis, so a requester can save without knowing 定密 rules."""
+    body = verified_client(org.engineer).get(f"/reviews/new/{ReviewKind.PUBLICATION}/").content.decode()
+    assert 'value="5年"' in body and 'value="保密审查申请材料"' in body
+    assert '<option value="1" selected>' in body

@@ -72,3 +72,17 @@ def test_the_register_filters_by_department_and_date(org, make_request, verified
     assert mine.title in page and "生产部出访" not in page
     tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
     assert "研发部出访" not in client.get("/reviews/register/", {"from": tomorrow}).content.decode()
+
+
+def test_the_register_is_paged(org, make_request, verified_client, monkeypatch):
+    from reviews import views
+
+    monkeypatch.setattr(views, "REGISTER_PAGE_SIZE", 1)
+    first = make_request(ReviewKind.EXCHANGE, title="第一项")
+    second = make_request(ReviewKind.EXCHANGE, title="第二项")
+    client = verified_client(org.officer)
+    page_one = client.get("/reviews/register/", {"kind": "exchange"}).content.decode()
+    page_two = client.get("/reviews/register/", {"kind": "exchange", "page": 2}).content.decode()
+    assert (second.title in page_one) != (second.title in page_two)
+    assert (first.title in page_one) != (first.title in page_two)
+    assert "kind=exchange&amp;page=2" in page_one
