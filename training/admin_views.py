@@ -59,8 +59,8 @@ def dashboard(request):
     for row in rows:
         row["label"] = (
             row.get("course__title")
-            or row.get("user__security_profile__department__name")
-            or categories.get(row.get("user__security_profile__post_category"))
+            or row.get("department__name")
+            or categories.get(row.get("post_category"))
             or row.get("cycle")
             or "—"
         )
@@ -85,8 +85,8 @@ def _drill_query(group, row, filters):
     key = {
         "course": ("course", row.get("course_id")),
         "cycle": ("cycle", row.get("cycle")),
-        "department": ("department", row.get("user__security_profile__department_id")),
-        "post_category": ("post_category", row.get("user__security_profile__post_category")),
+        "department": ("department", row.get("department_id")),
+        "post_category": ("post_category", row.get("post_category")),
     }[group]
     params = {{"course_id": "course", "department_id": "department"}.get(k, k): v for k, v in params.items()}
     if key[1] is not None:
@@ -107,6 +107,7 @@ def people(request):
             user=request.user,
             data={k: v for k, v in {**filters, "status": status}.items() if v},
         )
+        rows = selectors.dashboard_export_rows(user=request.user, request=request, status=status, **filters)
         content = exports.people_workbook(rows, title=_("Training completion"))
         response = HttpResponse(content, content_type=exports.XLSX)
         response["Content-Disposition"] = 'attachment; filename="training-completion.xlsx"'

@@ -14,7 +14,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
 from portal.enums import CLEARANCE_MARK, PostCategory
-from training.enums import QuestionKind
+from training.enums import AssignmentStatus, QuestionKind
 
 CJK_FONT = "STSong-Light"  # a CID font every PDF reader has: no font file to ship
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -63,34 +63,60 @@ def _save(workbook):
     return buffer.getvalue()
 
 
-def people_workbook(assignments, *, title):
-    """Streaming workbook of dashboard rows: memory stays flat for 200,000 rows."""
+def _text(sheet, value):
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"  # shown as text, never evaluated
+        return cell
+    return value
+
+
+def people_workbook(rows, *, title):
+    """Streaming workbook of drill-down rows (selectors.EXPORT_FIELDS tuples): memory stays flat for 200,000 rows.
+    Only text that could start a formula gets a cell object; everything else is appended as plain values."""
     day = timezone.localdate()
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title="培训完成情况")
     sheet.append(_cells(sheet, [title]))
     sheet.append([f"导出时间 {_local(timezone.now())}"])
     sheet.append(PEOPLE_COLUMNS)
-    categories = dict(PostCategory.choices)
-    for row in assignments.iterator(chunk_size=2000):
-        profile = getattr(row.user, "security_profile", None)
+    categories = {value: str(label) for value, label in PostCategory.choices}
+    statuses = {status: str(status.label) for status in AssignmentStatus}
+    for (
+        employee_no,
+        first,
+        last,
+        username,
+        department,
+        category,
+        course,
+        cycle,
+        due,
+        tried,
+        passed,
+        score,
+        secs,
+    ) in rows:
+        if passed:
+            status = AssignmentStatus.PASSED
+        elif due < day:
+            status = AssignmentStatus.OVERDUE
+        else:
+            status = AssignmentStatus.FAILED if tried else AssignmentStatus.PENDING
         sheet.append(
-            _cells(
-                sheet,
-                [
-                    profile.employee_no if profile else "",
-                    row.user.get_full_name() or row.user.get_username(),
-                    profile.department.name if profile and profile.department else "",
-                    str(categories.get(profile.post_category, "")) if profile else "",
-                    row.course.title,
-                    row.cycle,
-                    row.due_on.isoformat(),
-                    str(row.status_on(day).label),
-                    float(row.best_score) if row.best_score is not None else "",
-                    round(row.time_spent_seconds / 60, 1) if row.time_spent_seconds else "",
-                    _local(row.passed_at),
-                ],
-            )
+            [
+                _text(sheet, employee_no or ""),
+                _text(sheet, f"{last}{first}" or username),
+                _text(sheet, department or ""),
+                categories.get(category, ""),
+                _text(sheet, course),
+                cycle,
+                due.isoformat(),
+                statuses[status],
+                float(score) if score is not None else "",
+                round(secs / 60, 1) if secs else "",
+                _local(passed),
+            ]
         )
     return _save(workbook)
 

@@ -1,6 +1,6 @@
 """Reads shown to users and to 保密办. Every one is filtered by portal.access inside its query."""
 
-from django.db.models import Avg, Count, Q, Sum
+from django.db.models import Avg, Count, Max, Min, Q, Sum
 from django.utils import timezone
 
 from portal import access
@@ -10,10 +10,10 @@ from training.models import Assignment, Attempt, CampaignPage, Certificate, Cour
 from training.services.viewers import viewer_of
 
 DASHBOARD_GROUPS = {
-    "course": ("course_id", "course__title"),
+    "course": ("course_id", "cycle"),
     "cycle": ("cycle",),
-    "department": ("user__security_profile__department_id", "user__security_profile__department__name"),
-    "post_category": ("user__security_profile__post_category",),
+    "department": ("department_id",),
+    "post_category": ("post_category",),
 }
 
 
@@ -91,25 +91,36 @@ def leaderboard_for(*, user, request=None, contest_ids):
     return board
 
 
-def _dashboard_base(*, user, request=None, course_id=None, cycle=None, department_id=None, post_category=None):
-    rows = Assignment.objects.filter(_q(user, request, "course__"))
+def visible_course_titles(*, user, request=None):
+    """{course id: title} of the courses the viewer may see (any state: old cycles of unpublished courses count)."""
+    return dict(CoursePage.objects.filter(_q(user, request)).values_list("pk", "title"))
+
+
+def _dashboard_base(
+    *, user, request=None, course_id=None, cycle=None, department_id=None, post_category=None, course_ids=None
+):
+    # The visible courses are resolved first (a few rows), so the aggregate reads one table, never the page tree.
+    ids = list(visible_course_titles(user=user, request=request)) if course_ids is None else course_ids
     if course_id:
-        rows = rows.filter(course_id=course_id)
+        ids = [course_id] if course_id in ids else []
+    rows = Assignment.objects.filter(course_id__in=ids)
     if cycle:
         rows = rows.filter(cycle=cycle)
     if department_id:
-        rows = rows.filter(user__security_profile__department_id=department_id)
+        rows = rows.filter(department_id=department_id)
     if post_category:
-        rows = rows.filter(user__security_profile__post_category=post_category)
+        rows = rows.filter(post_category=post_category)
     return rows
 
 
 def dashboard_rows(*, user, request=None, group="course", day=None, **filters):
-    """One aggregate query: assigned, completed, passed, overdue, average score and time per group."""
+    """One aggregate query over the assignments of visible courses: assigned, completed, passed, overdue, average
+    score and time per group. Labels (course titles, department names) come from the small tables."""
     day = day or timezone.localdate()
     fields = DASHBOARD_GROUPS.get(group, DASHBOARD_GROUPS["course"])
-    return list(
-        _dashboard_base(user=user, request=request, **filters)
+    titles = visible_course_titles(user=user, request=request)
+    rows = list(
+        _dashboard_base(user=user, request=request, course_ids=list(titles), **filters)
         .values(*fields)
         .annotate(
             assigned=Count("pk"),
@@ -121,6 +132,13 @@ def dashboard_rows(*, user, request=None, group="course", day=None, **filters):
         )
         .order_by(*fields)
     )
+    departments = dict(Department.objects.values_list("pk", "name")) if group == "department" else {}
+    for row in rows:
+        if "course_id" in row:
+            row["course__title"] = titles.get(row["course_id"], "")
+        if "department_id" in row:
+            row["department__name"] = departments.get(row["department_id"], "")
+    return rows
 
 
 def dashboard_people(*, user, request=None, status=None, day=None, **filters):
@@ -133,13 +151,40 @@ def dashboard_people(*, user, request=None, status=None, day=None, **filters):
         rows = rows.filter(passed_at__isnull=True, due_on__lt=day)
     elif status == "open":
         rows = rows.filter(passed_at__isnull=True, due_on__gte=day)
-    return rows.select_related("user__security_profile__department", "course").order_by(
-        "user__security_profile__department__name", "user__username", "course__title", "-cycle"
+    return rows.select_related("user__security_profile", "department", "course").order_by(
+        "department__name", "user__username", "course_id", "-cycle"
     )
 
 
+EXPORT_FIELDS = (
+    "user__security_profile__employee_no",
+    "user__first_name",
+    "user__last_name",
+    "user__username",
+    "department__name",
+    "post_category",
+    "course__title",
+    "cycle",
+    "due_on",
+    "attempted_at",
+    "passed_at",
+    "best_score",
+    "time_spent_seconds",
+)
+
+
+def dashboard_export_rows(*, user, request=None, status=None, day=None, **filters):
+    """The drill-down rows as plain tuples (EXPORT_FIELDS): an export of 10,000 people builds no model objects."""
+    people = dashboard_people(user=user, request=request, status=status, day=day, **filters)
+    return people.select_related(None).values_list(*EXPORT_FIELDS)
+
+
 def dashboard_cycles():
-    return list(Assignment.objects.values_list("cycle", flat=True).distinct().order_by("-cycle"))
+    """Cycles from the first to the last on record, newest first (MIN/MAX read the cycle index, not the rows)."""
+    bounds = Assignment.objects.aggregate(first=Min("cycle"), last=Max("cycle"))
+    if bounds["first"] is None:
+        return []
+    return list(range(bounds["last"], bounds["first"] - 1, -1))
 
 
 def person_record(*, person, user, request=None):

@@ -60,6 +60,12 @@ class Assignment(models.Model):
         AssignmentRule, verbose_name=_("rule"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     cycle = models.PositiveSmallIntegerField(_("cycle (year)"), db_index=True)
+    # The person's department and post category, copied on assignment and kept current while it is open: the
+    # dashboard aggregates one table, and a closed cycle keeps the department it was done in.
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    post_category = models.CharField(_("post category"), max_length=16, choices=PostCategory.choices, blank=True)
     key = models.CharField(_("occasion"), max_length=48, help_text=_("annual:2026, hire:2026-03-01, post:…, rule:7"))
     assigned_at = models.DateTimeField(_("date assigned"), default=timezone.now)
     due_on = models.DateField(_("complete by"), db_index=True)

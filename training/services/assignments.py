@@ -15,6 +15,7 @@ from django.utils import timezone
 from wagtail.log_actions import log
 
 from portal.enums import PostCategory
+from portal.models import SecurityProfile
 from portal.models.marking import scope_ids
 from training.enums import RuleKind
 from training.models import Assignment, AssignmentRule
@@ -93,6 +94,15 @@ def rule_apply(*, rule, day=None, user_ids=None):
     return len(new)
 
 
+def _profiles(user_ids):
+    return {
+        pk: (department_id, category)
+        for pk, department_id, category in SecurityProfile.objects.filter(user_id__in=user_ids).values_list(
+            "user_id", "department_id", "post_category"
+        )
+    }
+
+
 def _rules():
     return AssignmentRule.objects.filter(active=True, course__live=True).select_related("course")
 
@@ -103,7 +113,11 @@ def assignments_evaluate(*, day=None):
 
 
 def assignments_for_user(*, user_id, day=None):
-    """After a profile change: every active rule, for this one person."""
+    """After a profile change: open assignments follow the new department and post category; then every active
+    rule, for this one person."""
+    profile = _profiles({user_id}).get(user_id)
+    if profile is not None:
+        Assignment.objects.open().filter(user_id=user_id).update(department_id=profile[0], post_category=profile[1])
     return sum(rule_apply(rule=rule, day=day, user_ids={user_id}) for rule in _rules())
 
 
@@ -113,8 +127,17 @@ def assignment_add(*, actor, course, users, due_on, cycle=None):
     key = f"adhoc:{due_on}"
     created = 0
     for user in users:
+        department_id, category = _profiles({user.pk}).get(user.pk, (None, ""))
         _obj, made = Assignment.objects.get_or_create(
-            user=user, course=course, key=key, defaults={"cycle": cycle or due_on.year, "due_on": due_on}
+            user=user,
+            course=course,
+            key=key,
+            defaults={
+                "cycle": cycle or due_on.year,
+                "due_on": due_on,
+                "department_id": department_id,
+                "post_category": category,
+            },
         )
         created += made
     log(instance=course, action="training.assign", user=actor, data={"count": created, "due_on": str(due_on)})
