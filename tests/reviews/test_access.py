@@ -116,3 +116,15 @@ def test_only_the_requester_can_upload_and_submit(org, make_request, verified_cl
     assert_denied(client.post(f"/reviews/{rr.pk}/attachments/", {"file": upload}))
     assert_denied(client.post(f"/reviews/{rr.pk}/submit/"))
     assert rr.attachments.count() == 1
+
+
+def test_secrecy_office_sets_the_marking_and_clearance_follows_it(org, make_request, verified_client):
+    """The requester or 保密办 sets the request's 密级; the files follow it, and clearance applies to participants."""
+    rr = make_request(ReviewKind.PATENT)
+    data = {"clearance": 2, "secrecy_term": "10年", "classification_basis": "涉及核心工艺"}
+    assert_denied(verified_client(org.outsider).post(f"/reviews/{rr.pk}/marking/", data))
+    assert verified_client(org.officer).post(f"/reviews/{rr.pk}/marking/", data).status_code == 302
+    rr.refresh_from_db()
+    assert (rr.clearance, rr.effective_clearance, rr.classifier) == (2, 2, org.officer)
+    assert "机密★10年" in verified_client(org.pm).get(f"/reviews/{rr.pk}/").content.decode()
+    assert_denied(verified_client(org.dept_officer).get(f"/reviews/{rr.pk}/files/{rr.attachments.first().pk}/"))
