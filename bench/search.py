@@ -54,7 +54,7 @@ length of the visible units, 5 minutes) are warm after the warm-up round, as on 
 GOAL: p50 <= 30 ms for both users, on every database run, for the embedded query and for search_for. The exit code
 is 0 only if every goal passed. When a goal is missed (or with --explain) the script prints, for the slowest query,
 the plan of the main statement (EXPLAIN QUERY PLAN on SQLite, EXPLAIN (ANALYZE, BUFFERS) on PostgreSQL) and the
-cumulative time and row count of each CTE of EmbeddedBackend._matches_sql (SELECT COUNT(*) FROM v, p, s, c, r).
+cumulative time and row count of each CTE of EmbeddedBackend._matches_sql (SELECT COUNT(*) FROM v, p, m, t, r).
 
 Databases. The main run always uses a throwaway SQLite file in a temporary directory (portal.settings.test, as
 page_serve.py). When DATABASE_URL is a PostgreSQL URL, the script then runs itself in a child process on a new
@@ -573,7 +573,7 @@ def explain(viewer, plan):
     backend = EmbeddedBackend()
     with CaptureQueriesContext(connection) as captured:
         backend.search(viewer, plan)
-    statement = next(query["sql"] for query in captured.captured_queries if "WITH q(" in query["sql"])
+    statement = next(query["sql"] for query in captured.captured_queries if "FROM r JOIN" in query["sql"])
     prefix = "EXPLAIN (ANALYZE, BUFFERS) " if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN "
     with connection.cursor() as cursor:
         cursor.execute(prefix + statement)
@@ -582,7 +582,7 @@ def explain(viewer, plan):
     matches_sql, params = backend._matches_sql(viewer, plan, plan.min_required(relaxed=True))
     stages = []
     with connection.cursor() as cursor:
-        for stage in ("v", "p", "s", "c", "r"):
+        for stage in ("v", "p", "m", "t", "r"):
             best = None
             for _ in range(3):
                 started = time.perf_counter()

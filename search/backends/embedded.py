@@ -6,10 +6,13 @@ the best alternative per clause, then units that match enough required clauses. 
 on the same statement, facets from one GROUP BY on it.
 """
 
+import hashlib
+import math
 from datetime import datetime
 
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import Count
 from django.utils import timezone
 
 from portal.access import access_q
@@ -84,62 +87,116 @@ class EmbeddedBackend:
         key = f"search:stats:{generation}:{viewer.clearance}:{'.'.join(map(str, sorted(viewer.group_ids)))}"
         stats = cache.get(key)
         if stats is None:
-            from django.db.models import Avg, Count
+            from django.db.models import Avg
 
             row = _visible(viewer).aggregate(n=Count("id"), avg=Avg("length"))
             stats = (row["n"] or 0, row["avg"] or 1.0)
             cache.set(key, stats, STATS_TTL)
         return stats
 
-    def _matches_sql(self, viewer, plan, min_required):
-        """The CTE chain ending in r(unit_id, score, required): every visible unit that matches the plan."""
-        q_rows, terms = [], []
-        for clause_no, clause in enumerate(plan.clauses):
-            for alt_no, alternative in enumerate(clause.alternatives):
-                for term in alternative.terms:
-                    q_rows.append(
-                        (term, clause_no, alt_no, alternative.weight, len(alternative.terms), int(clause.optional))
-                    )
-                    terms.append(term)
-        terms = list(dict.fromkeys(terms))
-        total_units, avgdl = self._stats(viewer)
-        visible_sql, visible_params = _visible(viewer).values("id", "length").query.sql_with_params()
-        values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(q_rows))
-        placeholders = ", ".join(["%s"] * len(terms))
-        sql = f"""
-            WITH q(term, clause_no, alt_no, weight, nterms, optional) AS (VALUES {values}),
-            v AS ({visible_sql}),
-            p AS (
-                SELECT pt.unit_id, pt.term, pt.tf, v.length, COUNT(*) OVER (PARTITION BY pt.term) AS df
-                FROM {POSTING_TABLE} pt JOIN v ON v.id = pt.unit_id
-                WHERE pt.term IN ({placeholders})
-            ),
-            s AS (
-                SELECT p.unit_id, q.clause_no, q.alt_no, MAX(q.weight) AS weight, MAX(q.nterms) AS nterms,
-                       MAX(q.optional) AS optional, COUNT(*) AS n,
-                       SUM(LN(1.0 + (%s - p.df + 0.5) / (p.df + 0.5))
-                           * p.tf * {K1 + 1} / (p.tf + {K1} * ({1 - B} + {B} * p.length / %s))) AS bm
-                FROM p JOIN q ON q.term = p.term
-                GROUP BY p.unit_id, q.clause_no, q.alt_no
-            ),
-            c AS (
-                SELECT unit_id, clause_no, MAX(optional) AS optional, MAX(weight * bm / nterms) AS cs
-                FROM s WHERE n = nterms GROUP BY unit_id, clause_no
-            ),
-            r AS (
-                SELECT unit_id, SUM(cs) AS score, SUM(1 - optional) AS required
-                FROM c GROUP BY unit_id HAVING SUM(1 - optional) >= %s
+    def _document_frequencies(self, viewer, terms):
+        """{term: number of visible units holding it}, cached per viewer class like `_stats`."""
+        generation = cache.get(GENERATION_KEY, 0)
+        prefix = f"search:df:{generation}:{viewer.clearance}:{'.'.join(map(str, sorted(viewer.group_ids)))}:"
+        keys = {term: prefix + hashlib.blake2b(term.encode(), digest_size=8).hexdigest() for term in terms}
+        cached = cache.get_many(keys.values())
+        frequencies = {term: cached[key] for term, key in keys.items() if key in cached}
+        missing = [term for term in terms if term not in frequencies]
+        if missing:
+            counted = dict(
+                SearchPosting.objects.filter(term__in=missing, unit__in=_visible(viewer).values("id"))
+                .values_list("term")
+                .annotate(n=Count("unit_id"))
+                .values_list("term", "n")
             )
+            fresh = {term: counted.get(term, 0) for term in missing}
+            cache.set_many({keys[term]: n for term, n in fresh.items()}, STATS_TTL)
+            frequencies.update(fresh)
+        return frequencies
+
+    def _matches_sql(self, viewer, plan, min_required):
+        """The CTE chain ending in r(unit_id, score, required): every visible unit that matches the plan.
+
+        One pass over the visible postings of the query's terms, grouped once per unit: BM25 per posting (the
+        document frequencies come from `_document_frequencies`), then per alternative its score and how many of its
+        terms the unit holds, as conditional sums. A clause scores its best fully present alternative.
         """
-        params = [
-            *[value for row in q_rows for value in row],
-            *visible_params,
-            *terms,
-            float(total_units),
-            float(avgdl),
-            min_required,
-        ]
+        alternatives = []  # (clause_no, optional, weight, terms)
+        for clause_no, clause in enumerate(plan.clauses):
+            for alternative in clause.alternatives:
+                terms = tuple(dict.fromkeys(alternative.terms))
+                alternatives.append((clause_no, clause.optional, alternative.weight, terms))
+        terms = list(dict.fromkeys(term for *_rest, alt_terms in alternatives for term in alt_terms))
+        total_units, avgdl = self._stats(viewer)
+        frequencies = self._document_frequencies(viewer, terms)
+        idf = {term: math.log(1.0 + (total_units - df + 0.5) / (df + 0.5)) for term, df in frequencies.items()}
+        visible_sql, visible_params = _visible(viewer).values("id", "length").query.sql_with_params()
+
+        idf_case = " ".join("WHEN %s THEN %s" for _term in terms)
+        idf_params = [value for term in terms for value in (term, idf[term])]
+        term_filter, term_params = self._posting_filter(alternatives, terms, frequencies)
+        sums, sum_params = [], []
+        for i, (*_head, alt_terms) in enumerate(alternatives):
+            test = f"term IN ({', '.join(['%s'] * len(alt_terms))})"
+            sums.append(f"SUM(CASE WHEN {test} THEN bm ELSE 0 END) AS s{i}, COUNT(CASE WHEN {test} THEN 1 END) AS n{i}")
+            sum_params.extend([*alt_terms, *alt_terms])
+        clause_scores, clause_matched = [], []
+        for clause_no, clause in enumerate(plan.clauses):
+            members = [(i, alt) for i, alt in enumerate(alternatives) if alt[0] == clause_no]
+            scores = [
+                f"(CASE WHEN n{i} = {len(t)} THEN {float(w) / len(t)} * s{i} ELSE 0 END)"
+                for i, (_c, _o, w, t) in members
+            ]
+            clause_scores.append(scores[0] if len(scores) == 1 else f"{self._greatest}({', '.join(scores)})")
+            if not clause.optional:
+                present = " OR ".join(f"n{i} = {len(t)}" for i, (_c, _o, _w, t) in members)
+                clause_matched.append(f"(CASE WHEN {present} THEN 1 ELSE 0 END)")
+        sql = f"""
+            WITH v AS ({visible_sql}),
+            p AS (
+                SELECT pt.unit_id, pt.term,
+                       (CASE pt.term {idf_case} ELSE 0 END)
+                       * pt.tf * {K1 + 1} / (pt.tf + {K1} * ({1 - B} + {B} * v.length / %s)) AS bm
+                FROM {POSTING_TABLE} pt JOIN v ON v.id = pt.unit_id
+                WHERE {term_filter}
+            ),
+            m AS (SELECT unit_id, {", ".join(sums)} FROM p GROUP BY unit_id),
+            t AS (
+                SELECT unit_id, {" + ".join(clause_scores)} AS score, {" + ".join(clause_matched) or "0"} AS required
+                FROM m
+            ),
+            r AS (SELECT unit_id, score, required FROM t WHERE required >= %s)
+        """
+        params = [*visible_params, *idf_params, float(avgdl), *term_params, *sum_params, min_required]
         return sql, params
+
+    @staticmethod
+    def _posting_filter(alternatives, terms, frequencies):
+        """The postings the query needs: a term's postings only in units that hold the rarest term of an alternative
+        it belongs to. An alternative counts only when all its terms are present, so a frequent bigram (~保密, in
+        most units) is read only where its rare partner (~级别) is, not all tens of thousands of times."""
+        drivers = {term: set() for term in terms}
+        for *_head, alt_terms in alternatives:
+            rarest = min(alt_terms, key=lambda term: (frequencies[term], term))
+            for term in alt_terms:
+                drivers[term].add(rarest)
+        free = [term for term in terms if term in drivers[term]]
+        sql = [f"pt.term IN ({', '.join(['%s'] * len(free))})"] if free else []
+        params = list(free)
+        for term in terms:
+            if term in drivers[term]:
+                continue
+            driven_by = sorted(drivers[term])
+            sql.append(
+                f"(pt.term = %s AND pt.unit_id IN (SELECT d.unit_id FROM {POSTING_TABLE} d"
+                f" WHERE d.term IN ({', '.join(['%s'] * len(driven_by))})))"
+            )
+            params.extend([term, *driven_by])
+        return "(" + " OR ".join(sql) + ")", params
+
+    @property
+    def _greatest(self):
+        return "MAX" if connection.vendor == "sqlite" else "GREATEST"
 
     def _ranked(self, viewer, plan, filters, sort, offset, limit, min_required):
         matches_sql, params = self._matches_sql(viewer, plan, min_required)
