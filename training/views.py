@@ -33,12 +33,13 @@ def _int(value):
         return None
 
 
-def _own_attempt(request, attempt_id):
-    """(attempt, page) if the attempt is the user's and its page is still visible to them, else (None, None)."""
+def _own_attempt(request, attempt_id, *, specific=True):
+    """(attempt, page) if the attempt is the user's and its page is still visible to them, else (None, None).
+    The marking lives on the base page, so the autosave path skips loading the specific page."""
     attempt = quiz.attempt_for(attempt_id=attempt_id, user=request.user)
     if attempt is None:
         return None, None
-    page = attempt.page.specific
+    page = attempt.page.specific if specific else attempt.page
     if not access.can_view(request.user, page, request):
         return None, None
     return attempt, page
@@ -98,7 +99,7 @@ def _posted_answer(request, version_id):
 @require_POST
 def answer_save(request, attempt_id):
     """Autosave of one answer: {question, choice[], text}. JSON in, JSON out."""
-    attempt, _page = _own_attempt(request, attempt_id)
+    attempt, _page = _own_attempt(request, attempt_id, specific=False)
     if attempt is None:
         return _private(JsonResponse({"error": _("Not found.")}, status=403))
     version_id = _int(request.POST.get("question"))
