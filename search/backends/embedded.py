@@ -151,6 +151,11 @@ class EmbeddedBackend:
             if not clause.optional:
                 present = " OR ".join(f"n{i} = {len(t)}" for i, (_c, _o, _w, t) in members)
                 clause_matched.append(f"(CASE WHEN {present} THEN 1 ELSE 0 END)")
+        if len(terms) == 1:
+            # One term (保密, 涉密): one posting per unit, nothing to group.
+            per_unit, sum_params = "SELECT unit_id, bm AS s0, 1 AS n0 FROM p", []
+        else:
+            per_unit = f"SELECT unit_id, {', '.join(sums)} FROM p GROUP BY unit_id"
         sql = f"""
             WITH v AS ({visible_sql}),
             p AS (
@@ -160,7 +165,7 @@ class EmbeddedBackend:
                 FROM {POSTING_TABLE} pt JOIN v ON v.id = pt.unit_id
                 WHERE {term_filter}
             ),
-            m AS (SELECT unit_id, {", ".join(sums)} FROM p GROUP BY unit_id),
+            m AS ({per_unit}),
             t AS (
                 SELECT unit_id, {" + ".join(clause_scores)} AS score, {" + ".join(clause_matched) or "0"} AS required
                 FROM m
