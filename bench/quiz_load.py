@@ -162,6 +162,7 @@ class Taker:
         self.http.cookies.set("sessionid", session_key, domain="127.0.0.1")
         self.saved = {}  # question version id → True when the server said 200
         self.errors = []
+        self.attempt_id = None
 
     def call(self, kind, method, path, **kwargs):
         with self.gate:
@@ -175,11 +176,19 @@ class Taker:
         return self.call(kind, "POST", path, data=data, headers=headers)
 
     def run(self, course_url, course_pk):
+        try:
+            return self.flow(course_url, course_pk)
+        except (requests.RequestException, AssertionError) as error:
+            self.errors.append(("flow", repr(error)))
+            return None
+
+    def flow(self, course_url, course_pk):
         page = self.call("course", "GET", course_url)
         assert page.status_code == 200, page.status_code
         start = self.post("start", f"/training/quiz/{course_pk}/start/", {})
         assert start.status_code == 302, start.status_code
         attempt_path = start.headers["Location"]
+        self.attempt_id = int(attempt_path.strip("/").split("/")[-1])
         html = self.call("attempt", "GET", attempt_path).text
         questions = QUESTION.findall(html)
         for version_id, kind in questions:
@@ -206,7 +215,7 @@ class Taker:
         result = self.call("result", "GET", attempt_path + "result/")
         if result.status_code != 200:
             self.errors.append(("result", result.status_code))
-        return int(attempt_path.strip("/").split("/")[-1])
+        return self.attempt_id
 
 
 def main():
@@ -259,6 +268,10 @@ def run(args, tmp_dir, cleanup):
             str(args.workers),
             "--threads",
             str(args.threads),
+            "--keep-alive",
+            "75",
+            "--timeout",
+            "120",
             "--log-level",
             "warning",
             "--no-control-socket",
@@ -309,10 +322,12 @@ def report(args, takers, attempt_ids, timings, wall):
         p95 = samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))]
         worst = max(worst, p95)
         print(f"{kind:10} {len(samples):6d} {statistics.median(samples):8.1f} {p95:8.1f} {samples[-1]:8.1f}")
+    attempt_ids = [attempt_id for attempt_id in attempt_ids if attempt_id is not None]
     graded = Attempt.objects.filter(pk__in=attempt_ids, status=AttemptStatus.GRADED).count()
     lost_attempts = len(set(attempt_ids)) - graded + (len(takers) - len(set(attempt_ids)))
     lost_answers = 0
-    for taker, attempt_id in zip(takers, attempt_ids, strict=True):
+    for taker in takers:
+        attempt_id = taker.attempt_id
         stored = set(
             AttemptItem.objects.filter(attempt_id=attempt_id, answered_at__isnull=False).values_list(
                 "question_version_id", flat=True
