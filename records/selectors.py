@@ -4,6 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import ModelLogEntry, Page, PageLogEntry
@@ -20,6 +21,12 @@ from records.services.register import marked_models
 
 def _name(user):
     return (user.get_full_name() or user.get_username()) if user else ""
+
+
+def has_left(user, day=None):
+    """Whether the user's leave date has passed (O52): their records pages and 保密办 powers end with it."""
+    day = day or timezone.localdate()
+    return SecurityProfile.objects.filter(user_id=user.pk, left_on__lte=day).exists()
 
 
 # --- agreements ---------------------------------------------------------------------------------------------------
@@ -255,6 +262,30 @@ def acknowledgements_section(*, person, viewer, request=None):
     )
 
 
+def borrowings_section(*, person, viewer, request=None):
+    # Built here rather than through DOSSIER_SECTIONS: the hook gets no request, and without it the
+    # CLASSIFIED_NETWORKS limit would not apply to the titles and purposes shown.
+    rows = [
+        [
+            f"#{b.pk}",
+            b.display_title,
+            str(b.get_kind_display()),
+            b.purpose if b.readable else "",
+            b.borrowed_at.strftime("%Y-%m-%d"),
+            str(b.due_on or ""),
+            b.returned_at.strftime("%Y-%m-%d") if b.returned_at else "",
+        ]
+        for b in borrowings_for(person=person, viewer=viewer, request=request)
+    ]
+    return DossierSection(
+        key="borrowings",
+        title=_("Borrowing, printing and downloads"),
+        columns=[_("No."), _("Document"), _("Kind"), _("Purpose"), _("Registered at"), _("Due back"), _("Returned at")],
+        rows=rows,
+        url=reverse("records:index"),
+    )
+
+
 def dossier_sections(*, person, viewer, request=None):
     """Everything in a person's 保密档案: the records app's own sections, then every section other apps register."""
     from portal.hooks import dossier_sections as hooked_sections
@@ -264,4 +295,5 @@ def dossier_sections(*, person, viewer, request=None):
         clearance_history_section(person),
         acknowledgements_section(person=person, viewer=viewer, request=request),
         *hooked_sections(person=person, viewer=viewer),
+        borrowings_section(person=person, viewer=viewer, request=request),
     ]

@@ -31,6 +31,9 @@ from records.services.agreements import is_office
 def private(view):
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
+        # A session that outlives the leave date (the account is disabled by an hourly job) gets nothing here.
+        if selectors.has_left(request.user):
+            return access.deny(request)
         try:
             response = view(request, *args, **kwargs)
         except PermissionDenied:
@@ -87,7 +90,11 @@ def agreement_detail(request, agreement_id):
         token = request.POST.get("otp_token", "")
         try:
             agreement_services.agreement_sign(
-                request=request, agreement_id=agreement.pk, token=token, confirmed=request.POST.get("confirm") == "on"
+                request=request,
+                agreement_id=agreement.pk,
+                token=token,
+                confirmed=request.POST.get("confirm") == "on",
+                version_id=request.POST.get("version"),
             )
         except ValidationError as error:
             _errors(request, error)

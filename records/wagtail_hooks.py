@@ -2,7 +2,6 @@
 the records sections of a 保密档案, and the demo data."""
 
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -148,29 +147,6 @@ def agreements_dossier_section(*, person, viewer):
         columns=[_("Agreement"), _("Version"), _("Signed at"), _("Signature hash")],
         rows=rows,
         url="/records/",
-    )
-
-
-@hooks.register(DOSSIER_SECTIONS, order=60)
-def borrowings_dossier_section(*, person, viewer):
-    rows = [
-        [
-            f"#{b.pk}",
-            b.display_title,
-            str(b.get_kind_display()),
-            b.purpose if b.readable else "",
-            b.borrowed_at.strftime("%Y-%m-%d"),
-            str(b.due_on or ""),
-            b.returned_at.strftime("%Y-%m-%d") if b.returned_at else "",
-        ]
-        for b in selectors.borrowings_for(person=person, viewer=viewer)
-    ]
-    return DossierSection(
-        key="borrowings",
-        title=_("Borrowing, printing and downloads"),
-        columns=[_("No."), _("Document"), _("Kind"), _("Purpose"), _("Registered at"), _("Due back"), _("Returned at")],
-        rows=rows,
-        url=reverse("records:index"),
     )
 
 

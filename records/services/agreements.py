@@ -105,8 +105,11 @@ def agreements_assign(*, user_ids=None, day=None):
 
 
 @transaction.atomic
-def agreement_sign(*, request, agreement_id, token, confirmed):
-    """The signed-in user signs their own open agreement. Needs a fresh OTP code; the result can never change."""
+def agreement_sign(*, request, agreement_id, token, confirmed, version_id):
+    """The signed-in user signs their own open agreement. Needs a fresh OTP code; the result can never change.
+
+    `version_id` is the version the signer was shown: if 保密办 published another since, nothing is signed, so
+    nobody agrees to a text they have not read."""
     user = request.user
     agreement = (
         Agreement.objects.select_for_update(of=("self",))
@@ -121,6 +124,10 @@ def agreement_sign(*, request, agreement_id, token, confirmed):
     version = agreement.template.current_version
     if version is None:
         raise PermissionDenied
+    if str(version.pk) != str(version_id or ""):
+        raise AgreementError(
+            _("The agreement text has changed since you opened it. Read the current version and sign again.")
+        )
     device = step_up_verify(request=request, token=token)
     if device is None:
         raise AgreementError(_("The authenticator code is not valid. The agreement was not signed."))

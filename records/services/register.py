@@ -50,7 +50,16 @@ def item_get(content_type_id, object_id):
     model = content_type.model_class()
     if model not in marked_models():
         return None
-    return model.objects.filter(pk=object_id).first()
+    try:
+        return model.objects.filter(pk=object_id).first()
+    except (TypeError, ValueError, ValidationError):  # an id of the wrong type names nothing
+        return None
+
+
+def log_title(obj):
+    """The audit-log label of a marked item: its type and id. Wagtail would store the title, which can be
+    classified and is listed in the admin's site history to anyone with a permission on the model."""
+    return f"{type(obj)._meta.verbose_name} #{obj.pk}"
 
 
 def item_content_type(obj):
@@ -133,6 +142,7 @@ def marking_decide(
     log(
         instance=obj,
         action=f"records.marking_{kind}",
+        title=log_title(obj),
         user=actor,
         data={
             "decision": decision.pk,
@@ -198,7 +208,13 @@ def term_expiry_run(*, day=None):
                         until_after=obj.secrecy_until,
                         reason=_("Term ended: held until the classifier confirms"),
                     )
-                    log(instance=obj, action="records.marking_hold", user=None, data={"until": _iso(obj.secrecy_until)})
+                    log(
+                        instance=obj,
+                        action="records.marking_hold",
+                        title=log_title(obj),
+                        user=None,
+                        data={"until": _iso(obj.secrecy_until)},
+                    )
                     held += 1
             if review.last_reminded_at is None or review.last_reminded_at <= now - interval:
                 recipients = [review.classifier_id] if review.classifier_id else None

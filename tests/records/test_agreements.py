@@ -21,7 +21,9 @@ def _pending(user, kind):
 
 
 def _sign(client, agreement, token, confirm=True):
-    data = {"otp_token": token}
+    # The form carries the version it showed; signing needs it to still be current.
+    current = agreement.template.current_version
+    data = {"otp_token": token, "version": current.pk if current else ""}
     if confirm:
         data["confirm"] = "on"
     return client.post(f"/records/agreements/{agreement.pk}/", data)

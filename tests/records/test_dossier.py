@@ -17,7 +17,10 @@ pytestmark = pytest.mark.django_db
 def _signed_pledge(user, client):
     agreements_assign(user_ids=[user.pk])
     agreement = Agreement.objects.get(user=user, template__kind=AgreementKind.PLEDGE)
-    client.post(f"/records/agreements/{agreement.pk}/", {"otp_token": totp_token(user), "confirm": "on"})
+    client.post(
+        f"/records/agreements/{agreement.pk}/",
+        {"otp_token": totp_token(user), "confirm": "on", "version": agreement.template.current_version.pk},
+    )
     return Agreement.objects.get(pk=agreement.pk)
 
 
