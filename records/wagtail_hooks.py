@@ -1,6 +1,8 @@
 """Admin and portal integration: agreement templates under 保密办, the unsigned-agreements panels, audit actions,
 the records sections of a 保密档案, and the demo data."""
 
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -42,6 +44,16 @@ def publish_agreement_template(request, instance):
     # Saving a template publishes its text as a new version; signatures keep the version they signed.
     if isinstance(instance, AgreementTemplate):
         template_publish(actor=request.user, template=instance)
+
+
+@hooks.register("before_delete_snippet")
+def refuse_deleting_published_templates(request, instances):
+    # A published template is the source of signed agreements (O79): it is deactivated, never deleted.
+    published = [t for t in instances if isinstance(t, AgreementTemplate) and t.versions.exists()]
+    if published:
+        messages.error(request, _("A published agreement template cannot be deleted; deactivate it instead."))
+        return redirect("wagtailsnippets_records_agreementtemplate:list")
+    return None
 
 
 class OfficeMenuItem(MenuItem):

@@ -140,3 +140,41 @@ def test_a_malformed_register_item_id_is_a_denial_not_an_error(office_user, veri
     content_type = ContentType.objects.get_for_model(SecureDocument)
     response = verified_client(office_user()).get(f"/records/register/{content_type.pk}/abc/")
     assert response.status_code == 403 and "no-store" in response["Cache-Control"]
+
+
+def test_the_admin_neither_shows_templates_to_other_admins_nor_deletes_signed_agreements(
+    office_user, user_with, verified_client, seeded_template
+):
+    """O79 技术保密管理规定 第十七条: an editor without the records permissions gets nothing from the agreement
+    templates viewset; 保密办 with delete rights cannot take a template (and so its signed agreements) away."""
+    from django.contrib.auth.models import Permission
+
+    template = seeded_template(AgreementKind.PLEDGE)
+    signer = user_with(Clearance.INTERNAL)
+    agreement = _pending(signer)
+    verified_client(signer).post(
+        f"/records/agreements/{agreement.pk}/",
+        {"otp_token": totp_token(signer), "confirm": "on", "version": template.current_version.pk},
+    )
+    assert Agreement.objects.get(pk=agreement.pk).signed_at is not None
+
+    editor = user_with(Clearance.TOP_SECRET)
+    editor.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    editor_client = verified_client(editor)
+    for url in (
+        "/admin/snippets/records/agreementtemplate/",
+        f"/admin/snippets/records/agreementtemplate/edit/{template.pk}/",
+        f"/admin/snippets/records/agreementtemplate/delete/{template.pk}/",
+    ):
+        assert editor_client.get(url).status_code in (302, 403), url
+    assert "保密承诺书" not in editor_client.get("/admin/").content.decode()
+
+    officer = office_user()
+    officer.user_permissions.add(
+        Permission.objects.get(codename="access_admin"),
+        *Permission.objects.filter(content_type__app_label="records", codename__endswith="agreementtemplate"),
+    )
+    response = verified_client(officer).post(f"/admin/snippets/records/agreementtemplate/delete/{template.pk}/")
+    assert response.status_code == 302 and response["Location"].endswith("/admin/snippets/records/agreementtemplate/")
+    assert Agreement.objects.filter(pk=agreement.pk, signed_at__isnull=False).exists()
+    assert type(template).objects.filter(pk=template.pk).exists()
