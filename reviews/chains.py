@@ -57,14 +57,27 @@ def _group_task(name, role, group):
     task = ReviewGroupTask.objects.filter(name=name).first()
     if task is None:
         task = ReviewGroupTask.objects.create(name=name, role=role)
-        task.groups.set([group])
+        if group is not None:
+            task.groups.set([group])
     return task
 
 
+def office_group_attach(group):
+    """The 保密办 group was created after the chains: give it the 保密办 steps that have no group yet."""
+    for task in ReviewGroupTask.objects.filter(role=StepRole.SECRECY_OFFICE, groups__isnull=True):
+        task.groups.add(group)
+
+
 @transaction.atomic
-def chains_ensure():
-    """Groups, the four step types and one workflow per kind. Returns {kind: workflow}."""
-    office, _ = Group.objects.get_or_create(name=OFFICE_GROUP)
+def chains_ensure(*, create_office_group=True):
+    """Groups, the four step types and one workflow per kind. Returns {kind: workflow}.
+
+    The 保密办 group belongs to the portal's roles; after migrate it is used if it exists and otherwise attached
+    when it is created (create_office_group=False), so that setting up roles is not pre-empted."""
+    if create_office_group:
+        office, _ = Group.objects.get_or_create(name=OFFICE_GROUP)
+    else:
+        office = Group.objects.filter(name=OFFICE_GROUP).first()
     leaders, _ = Group.objects.get_or_create(name=LEADER_GROUP)
     Group.objects.get_or_create(name=DEPARTMENT_OFFICER_GROUP)
     experts, _ = Group.objects.get_or_create(name=EXPERT_GROUP)

@@ -58,8 +58,13 @@ class ReviewStepMixin(models.Model):
     def __str__(self):
         return self.name
 
-    def approver_ids(self, review_request):  # pragma: no cover - each task type answers
+    def holder_ids(self, review_request):  # pragma: no cover - each task type answers
         raise NotImplementedError
+
+    def approver_ids(self, review_request):
+        """Who may decide this step of `review_request`: the step's holders except the requester, who never signs
+        their own request (000 第十六条: the manuscript is reviewed and signed by someone else)."""
+        return self.holder_ids(review_request) - {review_request.requester_id}
 
     def role_of(self, user, review_request):  # pragma: no cover
         raise NotImplementedError
@@ -69,13 +74,13 @@ class ReviewStepMixin(models.Model):
         return (self.pk,)
 
     def user_can_act(self, user, review_request, cache=None):
-        if not user.is_active:
+        if not user.is_active or user.pk == review_request.requester_id:
             return False
         if cache is None:
             return user.pk in self.approver_ids(review_request)
         key = self.approver_cache_key(review_request)
         if key not in cache:
-            cache[key] = self.approver_ids(review_request)
+            cache[key] = self.holder_ids(review_request)
         return user.pk in cache[key]
 
     def get_actions(self, obj, user):
@@ -105,7 +110,7 @@ class DepartmentReviewTask(ReviewStepMixin, Task):
     def get_description(cls):
         return _("The requester's department head or department secrecy officers approve this step")
 
-    def approver_ids(self, review_request):
+    def holder_ids(self, review_request):
         department = review_request.department
         if department is None:
             return set()
@@ -156,7 +161,7 @@ class ReviewGroupTask(ReviewStepMixin, AbstractGroupApprovalTask):
     def get_description(cls):
         return _("Members of the chosen groups (保密办, 主管领导 or experts) approve this step of a secrecy review")
 
-    def approver_ids(self, review_request):
+    def holder_ids(self, review_request):
         return set(
             get_user_model()
             .objects.filter(groups__in=self.groups.all(), is_active=True)

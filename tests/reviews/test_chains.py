@@ -62,3 +62,31 @@ def test_department_officer_can_hold_the_department_step(org, make_request, deci
     decide(org.dept_officer, rr)
     decision = ReviewDecision.objects.get(request=rr, action=DecisionAction.APPROVE)
     assert decision.role == "dept_officer"
+
+
+def test_a_fresh_database_has_a_chain_per_kind_and_migrate_again_changes_nothing():
+    """O-§2: the default chains exist after migrate, without demo data. A second migrate keeps an admin's change
+    (a renamed workflow) and adds no duplicate; the 保密办 group, created later, is attached to the 保密办 step."""
+    from django.contrib.auth.models import Group
+    from django.core.management import call_command
+    from wagtail.models import Workflow
+
+    from reviews.chains import OFFICE_TASK, WORKFLOW_NAMES
+    from reviews.models import OFFICE_GROUP, ReviewChain, ReviewGroupTask
+
+    chains = {chain.kind: chain.workflow for chain in ReviewChain.objects.select_related("workflow")}
+    assert set(chains) == set(ReviewKind.values)
+    assert all(workflow.active and workflow.workflow_tasks.count() >= 2 for workflow in chains.values())
+    assert chains[ReviewKind.EXHIBITION].workflow_tasks.count() == 3
+
+    renamed = chains[ReviewKind.PATENT]
+    renamed.name = "专利审查（管理员调整）"
+    renamed.save()
+    counts = (Workflow.objects.count(), ReviewChain.objects.count(), ReviewGroupTask.objects.count())
+    call_command("migrate", verbosity=0)
+    assert (Workflow.objects.count(), ReviewChain.objects.count(), ReviewGroupTask.objects.count()) == counts
+    assert ReviewChain.objects.get(kind=ReviewKind.PATENT).workflow.name == "专利审查（管理员调整）"
+    assert not Workflow.objects.filter(name=WORKFLOW_NAMES[ReviewKind.PATENT]).exists()
+
+    office, _ = Group.objects.get_or_create(name=OFFICE_GROUP)
+    assert list(ReviewGroupTask.objects.get(name=OFFICE_TASK).groups.all()) == [office]
