@@ -61,7 +61,8 @@ def my_training(request):
 
 @require_POST
 def quiz_start(request, page_id):
-    page = PortalPage.objects.filter(pk=page_id).first()
+    # Only a published page is served: a course taken offline can't be started by its id.
+    page = PortalPage.objects.live().filter(pk=page_id).first()
     page = page.specific if page is not None else None
     if page is None or not getattr(page, "has_quiz", False) or not access.can_view(request.user, page, request):
         return access.deny(request)
@@ -86,10 +87,20 @@ def attempt_view(request, attempt_id):
         if attempt.is_open:
             quiz.attempt_grade(attempt_id=attempt.pk, user=request.user)
         return redirect("training:result", attempt_id=attempt.pk)
-    items = list(AttemptItem.objects.filter(attempt=attempt).select_related("question_version"))
+    items = _items_visible(request, attempt, "question_version")
     read_record(request=request, obj=page, action="quiz")
     context = {"attempt": attempt, "page": page, "items": items}
     return _private(render(request, "training/attempt.html", context))
+
+
+def _items_visible(request, attempt, *related):
+    """The attempt's questions the reader may still see: a question reclassified above them since is left out."""
+    viewer = access.viewer_for(request.user, request)
+    return list(
+        AttemptItem.objects.filter(access.access_q(viewer, prefix="question_version__question__"), attempt=attempt)
+        .select_related(*related)
+        .order_by("position")
+    )
 
 
 def _posted_answer(request, version_id):
@@ -142,11 +153,7 @@ def attempt_result(request, attempt_id):
         attempt, _graded = quiz.attempt_grade(attempt_id=attempt.pk, user=request.user)
     # A contest's results are published after it closes.
     hidden = page.is_contest and not page.is_closed()
-    items = (
-        []
-        if hidden
-        else list(AttemptItem.objects.filter(attempt=attempt).select_related("question_version__source_regulation"))
-    )
+    items = [] if hidden else _items_visible(request, attempt, "question_version__source_regulation")
     read_record(request=request, obj=page, action="quiz_result")
     context = {
         "attempt": attempt,

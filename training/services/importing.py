@@ -2,6 +2,7 @@
 reported with its row number."""
 
 import io
+import zipfile
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -18,6 +19,13 @@ from training.services.bank import question_save, version_errors
 KINDS = {label: kind for kind, label in KIND_LABELS.items()}
 CLEARANCES = {mark: level for level, mark in CLEARANCE_MARK.items()}
 MAX_ROWS = 5000
+# 5,000 rows of questions unpack to a few megabytes; anything far larger is a zip bomb, refused before parsing.
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+
+
+def _unpacked_size(data):
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return sum(info.file_size for info in archive.infolist())
 
 
 @dataclass
@@ -88,6 +96,9 @@ def bank_import(*, actor, data):
     """Import questions from an .xlsx (bytes) in the export layout."""
     result = ImportResult()
     try:
+        if _unpacked_size(data) > MAX_UNPACKED_BYTES:
+            result.errors.append((0, _("The file is too large.")))
+            return result
         sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
     except Exception:  # noqa: BLE001 - any unreadable upload is the same answer to the user
         result.errors.append((0, _("The file is not an Excel workbook (.xlsx).")))

@@ -42,6 +42,8 @@ def _drawable_versions(*, page, user, request=None):
     return list(
         QuestionVersion.objects.filter(
             access.access_q(viewer, prefix="question__"),
+            # Never above the page's own marking: a 内部 course page must not show a 机密 question.
+            question__effective_clearance__lte=page.effective_clearance,
             question__active=True,
             question__category_id__in=category_ids,
             question__current_version_id=F("pk"),
