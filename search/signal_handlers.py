@@ -29,8 +29,10 @@ class DeferredIndexing:
     documents: set = field(default_factory=set)
 
     def flush(self):
-        """Enqueue each collected page, subtree and document once (on commit, like the receivers do)."""
-        from search.tasks import document_index_task, page_index_task, subtree_index_task
+        """Enqueue each collected page, subtree and document once (on commit, like the receivers do), in batches:
+        one task per INDEX_BATCH sources rather than one per source."""
+        from search.services.indexing import INDEX_BATCH
+        from search.tasks import documents_index_task, pages_index_task, subtree_index_task
 
         roots = []
         for path in sorted(self.subtrees):
@@ -46,10 +48,10 @@ class DeferredIndexing:
         def enqueue():
             for root in roots:
                 subtree_index_task.delay(root)
-            for page_id in pages:
-                page_index_task.delay(page_id)
-            for document_id in documents:
-                document_index_task.delay(document_id)
+            for start in range(0, len(pages), INDEX_BATCH):
+                pages_index_task.delay(pages[start : start + INDEX_BATCH])
+            for start in range(0, len(documents), INDEX_BATCH):
+                documents_index_task.delay(documents[start : start + INDEX_BATCH])
 
         transaction.on_commit(enqueue)
 

@@ -36,6 +36,8 @@ WEIGHT_CHAPTER = 0.8
 ARTICLE_LABEL = re.compile(r"^第.+条$")
 SPLIT_MIN_CHARS = 240
 PART_MIN_CHARS = 40
+# Sources read, analysed and written per batch when many change at once (rebuild, subtree, bulk import).
+INDEX_BATCH = 200
 
 
 @dataclass
@@ -71,12 +73,6 @@ def _as_datetime(value):
     if value is None or isinstance(value, datetime):
         return value
     return timezone.make_aware(datetime.combine(value, time.min))
-
-
-def _owner_department(user):
-    profile = getattr(user, "security_profile", None) if user else None
-    department = getattr(profile, "department", None)
-    return department.name if department else ""
 
 
 def _searchable_text(page):
@@ -176,8 +172,9 @@ def regulation_units(page):
     return units
 
 
-def page_units(page):
-    """The units of one live page (a regulation gives one per 条), or [] if it is not searchable."""
+def page_units(page, *, department=""):
+    """The units of one live page (a regulation gives one per 条), or [] if it is not searchable. `department` is
+    the owner's, shown as the hit's department facet."""
     from policies.models import RegulationPage
 
     if not page.live or page.depth <= 1 or page.alias_of_id or not page.url:
@@ -197,13 +194,13 @@ def page_units(page):
             marking=page.marking,
             page_id=page.pk,
             date=page.last_published_at or page.first_published_at,
-            department=_owner_department(page.owner),
+            department=department,
             weighted_fields=[(page.title, WEIGHT_TITLE), (text, WEIGHT_BODY)],
         )
     ]
 
 
-def document_units(document):
+def document_units(document, *, department=""):
     from django.urls import reverse
 
     text = document_text(document)
@@ -219,7 +216,7 @@ def document_units(document):
             marking=document.marking,
             document_id=document.pk,
             date=document.created_at,
-            department=_owner_department(document.uploaded_by_user),
+            department=department,
             weighted_fields=[(document.title, WEIGHT_TITLE), (text, WEIGHT_BODY)],
         )
     ]
@@ -249,28 +246,30 @@ UNIT_FIELDS = (
 )
 
 
-def _embedded_replace(source_filter, units):
-    """Replace every unit of one source (a page or a document) in the embedded index, in one transaction."""
+def _embedded_replace(source_field, source_ids, units):
+    """Replace every unit of the given sources (pages or documents, `source_field` = "page_id" / "document_id") in the
+    embedded index, in one transaction: one delete and one bulk insert for the whole batch."""
+    stale = SearchUnit.objects.filter(**{f"{source_field}__in": source_ids})
     with transaction.atomic():
-        SearchPosting.objects.filter(unit_id__in=SearchUnit.objects.filter(**source_filter).values("pk")).delete()
-        SearchUnit.objects.filter(**source_filter).delete()
-        if not units:
-            index_changed()
-            return
-        rows, weights = [], []
-        for data in units:
-            terms = data.term_weights()
-            weights.append(terms)
-            rows.append(SearchUnit(length=sum(terms.values()), **{name: getattr(data, name) for name in UNIT_FIELDS}))
-        created = SearchUnit.objects.bulk_create(rows)
-        SearchPosting.objects.bulk_create(
-            [
-                SearchPosting(unit_id=unit.pk, term=term, tf=tf)
-                for unit, terms in zip(created, weights, strict=True)
-                for term, tf in terms.items()
-            ],
-            batch_size=2000,
-        )
+        SearchPosting.objects.filter(unit_id__in=stale.values("pk")).delete()
+        stale._raw_delete(stale.db)  # its postings are gone; nothing else points at a unit
+        if units:
+            rows, weights = [], []
+            for data in units:
+                terms = data.term_weights()
+                weights.append(terms)
+                rows.append(
+                    SearchUnit(length=sum(terms.values()), **{name: getattr(data, name) for name in UNIT_FIELDS})
+                )
+            created = SearchUnit.objects.bulk_create(rows, batch_size=500)
+            SearchPosting.objects.bulk_create(
+                [
+                    SearchPosting(unit_id=unit.pk, term=term, tf=tf)
+                    for unit, terms in zip(created, weights, strict=True)
+                    for term, tf in terms.items()
+                ],
+                batch_size=2000,
+            )
     index_changed()
 
 
@@ -293,28 +292,68 @@ def _external_replace(source_key, units):
             logger.warning("search: %s not updated in %s; run search_rebuild once it is back", source_key, backend.name)
 
 
+def _batches(ids, size=INDEX_BATCH):
+    ids = list(ids)
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def _owner_departments(user_ids):
+    """{user id: department name} for a batch of owners, in one query."""
+    from portal.models import SecurityProfile
+
+    return dict(
+        SecurityProfile.objects.filter(user_id__in=user_ids, department__isnull=False).values_list(
+            "user_id", "department__name"
+        )
+    )
+
+
+def pages_index(page_ids):
+    """(Re)index a batch of pages from their live state; pages that are gone or not live are removed. One read of
+    the pages (specific types in one query per type), one delete and one bulk insert for the batch."""
+    page_ids = list(page_ids)
+    pages = list(PortalPage.objects.filter(pk__in=page_ids).specific(defer=False))
+    departments = _owner_departments({page.owner_id for page in pages if page.owner_id})
+    units_by_page = {}
+    for page in pages:
+        units_by_page[page.pk] = page_units(page, department=departments.get(page.owner_id, ""))
+    units = [unit for page_id in page_ids for unit in units_by_page.get(page_id, [])]
+    _embedded_replace("page_id", page_ids, units)
+    for page_id in page_ids:
+        _external_replace(f"page:{page_id}", units_by_page.get(page_id, []))
+    return len(units)
+
+
 def page_index(page_id):
     """(Re)index one page from its live state; a page that is gone or not live is removed."""
-    page = PortalPage.objects.filter(pk=page_id).select_related("owner").first()
-    units = page_units(page.specific) if page else []
-    _embedded_replace({"page_id": page_id}, units)
-    _external_replace(f"page:{page_id}", units)
+    return pages_index([page_id])
+
+
+def documents_index(document_ids):
+    document_ids = list(document_ids)
+    documents = list(SecureDocument.objects.filter(pk__in=document_ids))
+    departments = _owner_departments({d.uploaded_by_user_id for d in documents if d.uploaded_by_user_id})
+    units_by_document = {
+        document.pk: document_units(document, department=departments.get(document.uploaded_by_user_id, ""))
+        for document in documents
+    }
+    units = [unit for document_id in document_ids for unit in units_by_document.get(document_id, [])]
+    _embedded_replace("document_id", document_ids, units)
+    for document_id in document_ids:
+        _external_replace(f"document:{document_id}", units_by_document.get(document_id, []))
     return len(units)
 
 
 def document_index(document_id):
-    document = SecureDocument.objects.filter(pk=document_id).select_related("uploaded_by_user").first()
-    units = document_units(document) if document else []
-    _embedded_replace({"document_id": document_id}, units)
-    _external_replace(f"document:{document_id}", units)
-    return len(units)
+    return documents_index([document_id])
 
 
 def subtree_index(root_path):
-    """Re-index every page of a subtree (its marking or its URLs changed)."""
+    """Re-index every page of a subtree (its marking or its URLs changed), batch by batch."""
     ids = list(PortalPage.objects.filter(path__startswith=root_path).values_list("pk", flat=True))
-    for page_id in ids:
-        page_index(page_id)
+    for batch in _batches(ids):
+        pages_index(batch)
     return len(ids)
 
 
@@ -330,14 +369,10 @@ def index_rebuild(*, progress=None):
         SearchUnit.objects.all().delete()
     index_changed()
     done = 0
-    for page_id in page_ids:
-        page_index(page_id)
-        done += 1
-        if progress:
-            progress(done, total)
-    for document_id in document_ids:
-        document_index(document_id)
-        done += 1
-        if progress:
-            progress(done, total)
+    for index_batch, ids in ((pages_index, page_ids), (documents_index, document_ids)):
+        for batch in _batches(ids):
+            index_batch(batch)
+            done += len(batch)
+            if progress:
+                progress(done, total)
     return total

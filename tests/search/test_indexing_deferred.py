@@ -1,4 +1,5 @@
-"""search_indexing_deferred(): bulk writers index each changed page and document once, when the block exits."""
+"""search_indexing_deferred(): bulk writers index each changed page and document once, when the block exits, in
+batches; outside the block every publish is indexed on its own commit."""
 
 from django.core.files.base import ContentFile
 
@@ -10,20 +11,22 @@ from search.signal_handlers import search_indexing_deferred
 
 
 def _calls(monkeypatch):
-    """Count the index writes per page and document (the real writes still run)."""
-    calls = {"page": [], "document": []}
-    page_index, document_index = indexing.page_index, indexing.document_index
+    """Record each index write: the ids of every batch of pages and documents (the real writes still run)."""
+    calls = {"page": [], "document": [], "batches": 0}
+    pages_index, documents_index = indexing.pages_index, indexing.documents_index
 
-    def counted_page(page_id):
-        calls["page"].append(page_id)
-        return page_index(page_id)
+    def counted_pages(page_ids):
+        calls["page"].extend(page_ids)
+        calls["batches"] += 1
+        return pages_index(page_ids)
 
-    def counted_document(document_id):
-        calls["document"].append(document_id)
-        return document_index(document_id)
+    def counted_documents(document_ids):
+        calls["document"].extend(document_ids)
+        calls["batches"] += 1
+        return documents_index(document_ids)
 
-    monkeypatch.setattr(indexing, "page_index", counted_page)
-    monkeypatch.setattr(indexing, "document_index", counted_document)
+    monkeypatch.setattr(indexing, "pages_index", counted_pages)
+    monkeypatch.setattr(indexing, "documents_index", counted_documents)
     return calls
 
 
@@ -50,6 +53,7 @@ def test_inside_the_block_each_page_and_document_is_indexed_once_at_the_end(
         assert collector.pages == {first.pk, second.pk}
     assert sorted(calls["page"]) == sorted([first.pk, second.pk])
     assert calls["document"] == [document.pk]
+    assert calls["batches"] == 2  # both pages in one batch, the document in another
     assert SearchUnit.objects.filter(page_id=first.pk).count() == 1
     assert SearchUnit.objects.filter(document_id=document.pk).exists()
 
@@ -80,3 +84,32 @@ def test_outside_the_block_the_receivers_index_on_each_commit(home, monkeypatch,
         page.save_revision().publish()
     assert calls["page"] == [page.pk, page.pk]
     assert SearchUnit.objects.filter(page_id=page.pk).count() == 1
+
+
+def test_a_large_deferred_block_is_indexed_in_batches_with_every_page_searchable(
+    home, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(indexing, "INDEX_BATCH", 4)
+    calls = _calls(monkeypatch)
+    with django_capture_on_commit_callbacks(execute=True), search_indexing_deferred():
+        pages = [_page(home, f"p{n}") for n in range(10)]
+        for page in pages:
+            page.save_revision().publish()
+    assert sorted(calls["page"]) == sorted(page.pk for page in pages)
+    assert calls["batches"] == 3  # 4 + 4 + 2
+    for page in pages:
+        unit = SearchUnit.objects.get(page_id=page.pk)
+        assert unit.title == page.title and unit.postings.exists()
+
+
+def test_a_batch_removes_the_units_of_pages_that_are_no_longer_live(home, django_capture_on_commit_callbacks):
+    kept, withdrawn = _page(home, "k"), _page(home, "w")
+    with django_capture_on_commit_callbacks(execute=True):
+        kept.save_revision().publish()
+        withdrawn.save_revision().publish()
+    assert SearchUnit.objects.filter(page_id__in=[kept.pk, withdrawn.pk]).count() == 2
+    withdrawn.unpublish()  # not through the signals' commit hooks: the batch itself must notice
+    indexing.pages_index([kept.pk, withdrawn.pk])
+    assert list(SearchUnit.objects.filter(page_id__in=[kept.pk, withdrawn.pk]).values_list("page_id", flat=True)) == [
+        kept.pk
+    ]
