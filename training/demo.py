@@ -27,6 +27,7 @@ from training.models import (
 from training.services.assignments import assignments_evaluate
 from training.services.bank import question_save
 from training.services.quiz import QuizError, answer_save, attempt_grade, attempt_start
+from training.services.summary import summary_rebuild
 
 TECH = "技术保密管理规定"
 EDU = "保密规章制度"  # 保密制度建设 第三篇: the 局's 保密宣传教育 rules
@@ -539,4 +540,5 @@ def load_training(*, home, departments, users, stdout):
         Assignment.objects.filter(user=users["staff"], key__startswith="hire:").update(
             due_on=timezone.localdate() - datetime.timedelta(days=2)
         )
+    summary_rebuild()  # the due date above was backdated in place, past the services
     stdout.write(f"保密培训: {made} questions added, {Assignment.objects.count()} assignments.")

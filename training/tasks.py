@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from training.services import assignments, quiz, reminders
+from training.services import assignments, quiz, reminders, summary
 
 
 @shared_task(name="training.assignments_evaluate")
@@ -20,3 +20,8 @@ def assignments_for_user_task(user_id):
 @shared_task(name="training.reminders")
 def reminders_task():
     return reminders.training_reminders_send()
+
+
+@shared_task(name="training.summary_rebuild")
+def summary_rebuild_task():
+    return summary.summary_rebuild()

@@ -17,6 +17,7 @@ from portal.enums import PostCategory
 from portal.models import SecurityProfile
 from training import selectors
 from training.models import Assignment
+from training.services.summary import summary_apply, summary_row
 
 
 @pytest.fixture
@@ -36,7 +37,7 @@ def office(user_with):
 def _assign(user, course, *, cycle=2026, due=None, attempted=False, passed=False, score=None, seconds=None):
     now = timezone.now()
     profile = SecurityProfile.objects.get(user=user)
-    return Assignment.objects.create(
+    assignment = Assignment.objects.create(
         user=user,
         course=course,
         department=profile.department,
@@ -49,6 +50,8 @@ def _assign(user, course, *, cycle=2026, due=None, attempted=False, passed=False
         best_score=score,
         time_spent_seconds=seconds,
     )
+    summary_apply(added=[summary_row(assignment)])  # as the assigning services do
+    return assignment
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-from .assignments import Assignment, AssignmentRule, StudyHoursTarget
+from .assignments import Assignment, AssignmentRule, AssignmentSummary, StudyHoursTarget
 from .bank import Question, QuestionCategory, QuestionVersion
 from .pages import CampaignPage, ContestPage, CoursePage, LessonPage, TrainingIndexPage
 from .quiz import Attempt, AttemptItem, Certificate
@@ -6,6 +6,7 @@ from .quiz import Attempt, AttemptItem, Certificate
 __all__ = [
     "Assignment",
     "AssignmentRule",
+    "AssignmentSummary",
     "Attempt",
     "AttemptItem",
     "CampaignPage",

@@ -120,3 +120,35 @@ class StudyHoursTarget(models.Model):
 
     def __str__(self):
         return f"{self.get_post_category_display()}: {self.hours}"
+
+
+class AssignmentSummary(models.Model):
+    """Assignment counts per course, cycle, department, post category and due date, kept by the services that write
+    assignments, so the dashboard adds up a few hundred rows instead of one row per person and course. The due date
+    is part of the key because "overdue" depends on today: open rows due before today are overdue, no nightly
+    refresh needed. `department_pk` is 0 for none (a key without NULLs can be upserted)."""
+
+    course = models.ForeignKey("training.CoursePage", on_delete=models.CASCADE, related_name="+")
+    cycle = models.PositiveSmallIntegerField()
+    department_pk = models.PositiveIntegerField(default=0)
+    post_category = models.CharField(max_length=16, blank=True)
+    due_on = models.DateField()
+    assigned = models.IntegerField(default=0)
+    attempted = models.IntegerField(default=0)
+    passed = models.IntegerField(default=0)
+    score_total = models.DecimalField(max_digits=14, decimal_places=1, default=0)
+    scored = models.IntegerField(default=0)
+    seconds_total = models.BigIntegerField(default=0)
+    timed = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("assignment summary")
+        verbose_name_plural = _("assignment summaries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course", "cycle", "department_pk", "post_category", "due_on"], name="unique_summary_key"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.course_id} · {self.cycle} · {self.department_pk} · {self.post_category} · {self.due_on}"

@@ -19,6 +19,7 @@ from portal.models import SecurityProfile
 from portal.models.marking import scope_ids
 from training.enums import RuleKind
 from training.models import Assignment, AssignmentRule
+from training.services.summary import SUMMARY_FIELDS, summary_apply, summary_row
 
 NEW_HIRE_TRAINING_DAYS = getattr(settings, "NEW_HIRE_TRAINING_DAYS", 30)
 
@@ -85,12 +86,32 @@ def rule_apply(*, rule, day=None, user_ids=None):
         )
     )
     now = timezone.now()
-    new = [
-        Assignment(user_id=pk, course_id=rule.course_id, rule=rule, key=key, cycle=cycle, due_on=due, assigned_at=now)
-        for pk, key, cycle, due in targets
-        if (pk, key) not in existing
-    ]
-    Assignment.objects.bulk_create(new, ignore_conflicts=True, batch_size=1000)
+    new = [(pk, key, cycle, due) for pk, key, cycle, due in targets if (pk, key) not in existing]
+    profiles = _profiles({pk for pk, *_rest in new})
+    Assignment.objects.bulk_create(
+        [
+            Assignment(
+                user_id=pk,
+                course_id=rule.course_id,
+                rule=rule,
+                key=key,
+                cycle=cycle,
+                due_on=due,
+                assigned_at=now,
+                department_id=profiles.get(pk, (None, ""))[0],
+                post_category=profiles.get(pk, (None, ""))[1],
+            )
+            for pk, key, cycle, due in new
+        ],
+        ignore_conflicts=True,
+        batch_size=1000,
+    )
+    # Read back what this call inserted (a concurrent run may have inserted some of them first).
+    summary_apply(
+        added=Assignment.objects.filter(course_id=rule.course_id, rule=rule, assigned_at=now).values_list(
+            *SUMMARY_FIELDS
+        )
+    )
     return len(new)
 
 
@@ -117,8 +138,28 @@ def assignments_for_user(*, user_id, day=None):
     rule, for this one person."""
     profile = _profiles({user_id}).get(user_id)
     if profile is not None:
-        Assignment.objects.open().filter(user_id=user_id).update(department_id=profile[0], post_category=profile[1])
+        _assignments_follow_profile(user_id, *profile)
     return sum(rule_apply(rule=rule, day=day, user_ids={user_id}) for rule in _rules())
+
+
+@transaction.atomic
+def _assignments_follow_profile(user_id, department_id, category):
+    """Open assignments move with the person to their new department and post category (closed ones stay)."""
+    moving = (
+        Assignment.objects.open()
+        .select_for_update()
+        .filter(user_id=user_id)
+        .exclude(department_id=department_id, post_category=category)
+    )
+    rows = list(moving.values_list("pk", *SUMMARY_FIELDS))
+    if not rows:
+        return
+    Assignment.objects.filter(pk__in=[row[0] for row in rows]).update(
+        department_id=department_id, post_category=category
+    )
+    before = [row[1:] for row in rows]
+    after = [(row[0], row[1], department_id, category, *row[4:]) for row in before]
+    summary_apply(removed=before, added=after)
 
 
 @transaction.atomic
@@ -128,7 +169,7 @@ def assignment_add(*, actor, course, users, due_on, cycle=None):
     created = 0
     for user in users:
         department_id, category = _profiles({user.pk}).get(user.pk, (None, ""))
-        _obj, made = Assignment.objects.get_or_create(
+        assignment, made = Assignment.objects.get_or_create(
             user=user,
             course=course,
             key=key,
@@ -139,6 +180,8 @@ def assignment_add(*, actor, course, users, due_on, cycle=None):
                 "post_category": category,
             },
         )
+        if made:
+            summary_apply(added=[summary_row(assignment)])
         created += made
     log(instance=course, action="training.assign", user=actor, data={"count": created, "due_on": str(due_on)})
     return created

@@ -23,6 +23,7 @@ from training.enums import AttemptStatus, QuestionKind
 from training.grading import grade
 from training.models import Assignment, Attempt, AttemptItem, QuestionVersion
 from training.services.certificates import certificate_issue
+from training.services.summary import summary_apply, summary_row
 from training.services.viewers import may_view, viewer_of
 
 _random = random.SystemRandom()
@@ -200,6 +201,7 @@ def _assignments_record(attempt, course):
     for assignment in Assignment.objects.select_for_update().filter(
         user_id=attempt.user_id, course=course, passed_at__isnull=True
     ):
+        before = summary_row(assignment)
         assignment.attempted_at = assignment.attempted_at or attempt.submitted_at
         if assignment.best_score is None or attempt.score > assignment.best_score:
             assignment.best_score = attempt.score
@@ -209,6 +211,7 @@ def _assignments_record(attempt, course):
             assignment.best_score = attempt.score
             assignment.time_spent_seconds = seconds
         assignment.save(update_fields=["attempted_at", "best_score", "time_spent_seconds", "passed_at"])
+        summary_apply(removed=[before], added=[summary_row(assignment)])
 
 
 def attempts_expired_grade(*, now=None):
