@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from taggit.models import Tag
 from wagtail.log_actions import log
 from wagtail.models import Collection, Revision, Site
 from wagtail.rich_text import RichText
@@ -34,6 +35,7 @@ from ..models import ImportRun, ItemKind, PloneItem
 from ..readers import decide, principals_from
 from ..richtext import convert, plain_text
 from .after_tree import AfterTreeMixin
+from .bulk_pages import BATCH_SIZE, BulkPagesMixin
 from .common import COLLECTION_NAME, PAGE_MODELS, ImportResult, admin_search_deferred, hash_of
 from .media import MediaMixin
 from .principals import PrincipalsMixin
@@ -41,11 +43,12 @@ from .principals import PrincipalsMixin
 logger = logging.getLogger(__name__)
 
 
-class PloneImport(PrincipalsMixin, MediaMixin, AfterTreeMixin):
+class PloneImport(PrincipalsMixin, MediaMixin, BulkPagesMixin, AfterTreeMixin):
     """Import an export directory. `check()` reads and plans; `execute()` writes (unless dry_run)."""
 
-    def __init__(self, *, directory, mapping, dry_run=False, progress=None, actor=None):
+    def __init__(self, *, directory, mapping, dry_run=False, progress=None, actor=None, bulk=True):
         self.directory = directory
+        self.bulk = bulk  # new pages in batches (BulkPagesMixin); False: every item on its own
         self.mapping = mapping
         self.dry_run = dry_run
         self.progress = progress or (lambda done, total: None)
@@ -57,6 +60,8 @@ class PloneImport(PrincipalsMixin, MediaMixin, AfterTreeMixin):
         self.users = {}  # plone user id -> User
         self.pending_links = {}  # uid -> set of uids its text links to that were not imported yet
         self.written_pages, self.written_documents, self.written_images = set(), set(), set()
+        self.tag_cache = {}  # name -> Tag
+        self.batch = []  # PlannedPage, waiting for _batch_flush
 
     # -- reading -------------------------------------------------------------------------------------------------
 
@@ -113,7 +118,10 @@ class PloneImport(PrincipalsMixin, MediaMixin, AfterTreeMixin):
         ):
             for done, item in enumerate(items, 1):
                 self._item_import(item)
+                if len(self.batch) >= BATCH_SIZE:
+                    self._batch_flush()
                 self.progress(done, total)
+            self._batch_flush()
             self._links_resolve()
             self._default_pages_set()
             # New pages are published without a second save (no page_published signal): the index learns of them here.
@@ -247,7 +255,7 @@ class PloneImport(PrincipalsMixin, MediaMixin, AfterTreeMixin):
 
     # -- one item ------------------------------------------------------------------------------------------------
 
-    def _item_import(self, item):
+    def _item_import(self, item, bulk=True):
         where = item.path
         kind = self._kind(item)
         parent = self.export.items.get(item.parent_uid) if item.parent_uid else self.export.root
@@ -288,6 +296,12 @@ class PloneImport(PrincipalsMixin, MediaMixin, AfterTreeMixin):
             if record is not None and record.checksum == checksum and record.target is not None:
                 self.result.count(kind, "unchanged")
                 return
+            if kind in ("document", "news", "event", "file", "image"):
+                self._tags(item.subjects)  # outside the item's transaction: a rollback cannot take a cached tag
+            if bulk and self._batch_add(item, kind, record, snapshot, checksum):
+                return
+            if kind in PAGE_MODELS:
+                self._batch_flush()  # a page placed one by one goes after the pages planned before it
             with transaction.atomic():
                 if kind in PAGE_MODELS:
                     record = self._page_import(item, kind, record, snapshot)
@@ -477,7 +491,6 @@ class PloneImport(PrincipalsMixin, MediaMixin, AfterTreeMixin):
         ]
 
     def _page_import(self, item, kind, record, snapshot):
-        raw = item.raw
         model = PAGE_MODELS[kind]
         if kind == "regulation":
             parent_page = self._policy_index()
@@ -496,50 +509,9 @@ class PloneImport(PrincipalsMixin, MediaMixin, AfterTreeMixin):
         creating = page is None
         if creating:
             page = model(locale_id=parent_page.locale_id)
-        page.title = item.title[:255]
-        page.draft_title = page.title
         page.slug = self._slug(item, parent_page, None if creating else page)
-        description = (raw.get("description") or "").strip()
-        page.search_description = description
-        page.show_in_menus = not raw.get("exclude_from_nav") and kind == "folder"
-        page.owner = self._owner(item)
-        effective = parse_date(raw.get("effective"), "effective")
-        expires = parse_date(raw.get("expires"), "expires")
         now = timezone.now()
-        page.go_live_at = effective if effective and effective > now else None
-        page.expire_at = expires
-        scope = self._marking(page, item)
-        page.scope = scope
-        if kind == "regulation":
-            self._regulation_fields(page, item)
-        elif kind == "folder":
-            if item.portal_type == "Collection":
-                self._problem(
-                    "warning", item.path, _("collection imported as an index page; its query is not converted")
-                )
-        else:
-            page.description = description
-        if kind in ("document", "news", "event"):
-            page.body = self._body(item)
-            page.creators = ", ".join(item.creators)[:255]
-            page.rights = (raw.get("rights") or "")[:255]
-            page.tags.set(item.subjects)
-        if kind == "news":
-            page.date = effective or parse_date(raw.get("created"), "created")
-            page.image_caption = (raw.get("image_caption") or "")[:255]
-        if kind == "event":
-            page.start = parse_date(raw.get("start"), "start")
-            page.end = parse_date(raw.get("end"), "end")
-            page.whole_day = bool(raw.get("whole_day"))
-            page.open_end = bool(raw.get("open_end"))
-            page.location = (raw.get("location") or "")[:255]
-            page.contact_name = (raw.get("contact_name") or "")[:255]
-            page.contact_email = (raw.get("contact_email") or "")[:254]
-            page.contact_phone = (raw.get("contact_phone") or "")[:64]
-            page.attendees = "\n".join(str(a) for a in raw.get("attendees") or [])
-            page.event_url = raw.get("event_url") or ""
-        if kind == "link":
-            self._link_target(page, item)
+        scope, effective, expires = self._page_fields(page, item, kind, now)
 
         state = self.live_state(item)
         expired = bool(expires and expires <= now)
@@ -583,6 +555,64 @@ class PloneImport(PrincipalsMixin, MediaMixin, AfterTreeMixin):
             data={"uid": item.uid, "path": item.path, "created": creating},
         )
         return record
+
+    def _page_fields(self, page, item, kind, now):
+        """Set what the item gives the page, except its place in the tree. Returns (scope, effective, expires)."""
+        raw = item.raw
+        page.title = item.title[:255]
+        page.draft_title = page.title
+        description = (raw.get("description") or "").strip()
+        page.search_description = description
+        page.show_in_menus = not raw.get("exclude_from_nav") and kind == "folder"
+        page.owner = self._owner(item)
+        effective = parse_date(raw.get("effective"), "effective")
+        expires = parse_date(raw.get("expires"), "expires")
+        page.go_live_at = effective if effective and effective > now else None
+        page.expire_at = expires
+        scope = self._marking(page, item)
+        page.scope = scope
+        if kind == "regulation":
+            self._regulation_fields(page, item)
+        elif kind == "folder":
+            if item.portal_type == "Collection":
+                self._problem(
+                    "warning", item.path, _("collection imported as an index page; its query is not converted")
+                )
+        else:
+            page.description = description
+        if kind in ("document", "news", "event"):
+            page.body = self._body(item)
+            page.creators = ", ".join(item.creators)[:255]
+            page.rights = (raw.get("rights") or "")[:255]
+            page.tags.set(self._tags(item.subjects))
+        if kind == "news":
+            page.date = effective or parse_date(raw.get("created"), "created")
+            page.image_caption = (raw.get("image_caption") or "")[:255]
+        if kind == "event":
+            page.start = parse_date(raw.get("start"), "start")
+            page.end = parse_date(raw.get("end"), "end")
+            page.whole_day = bool(raw.get("whole_day"))
+            page.open_end = bool(raw.get("open_end"))
+            page.location = (raw.get("location") or "")[:255]
+            page.contact_name = (raw.get("contact_name") or "")[:255]
+            page.contact_email = (raw.get("contact_email") or "")[:254]
+            page.contact_phone = (raw.get("contact_phone") or "")[:64]
+            page.attendees = "\n".join(str(a) for a in raw.get("attendees") or [])
+            page.event_url = raw.get("event_url") or ""
+        if kind == "link":
+            self._link_target(page, item)
+        return scope, effective, expires
+
+    def _tags(self, names):
+        """Tag rows by name, looked up once per run (created outside any item's transaction, see _item_import)."""
+        missing = [name for name in names if name not in self.tag_cache]
+        if missing:
+            for tag in Tag.objects.filter(name__in=missing):
+                self.tag_cache[tag.name] = tag
+            for name in missing:
+                if name not in self.tag_cache:
+                    self.tag_cache[name] = Tag.objects.create(name=name)
+        return [self.tag_cache[name] for name in names]
 
     def _regulation_parsed(self, item):
         """The Document's text parsed into 章/条 by policies.parsing; ItemError if it holds no 条."""

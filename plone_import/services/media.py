@@ -65,7 +65,7 @@ class MediaMixin:
     def _media_after_save(self, obj, item, scope):
         obj.scope.set(scope)
         item_scope_refresh(obj)
-        obj.tags.set(item.subjects)
+        obj.tags.set(self._tags(item.subjects))
         created = parse_date(item.raw.get("created"), "created")
         if created:
             type(obj).objects.filter(pk=obj.pk).update(created_at=created)
