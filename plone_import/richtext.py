@@ -104,7 +104,7 @@ def convert(html, *, export, item_path, resolve):
             tables = node.find_all("table")
             for table in tables:
                 table.extract()
-            wrapper = BeautifulSoup("", "html.parser")
+            wrapper = soup.new_tag("div")  # a bare tag: a new BeautifulSoup per node costs more than the cleaning
             wrapper.append(node)
             clean(wrapper)
             parts.append(wrapper.decode_contents())

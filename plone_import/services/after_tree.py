@@ -1,6 +1,7 @@
 """After the tree: forward links, reference index, default pages, related items and redirects."""
 
 from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils.translation import gettext as _
 from wagtail.contrib.redirects.models import Redirect
@@ -52,12 +53,43 @@ class AfterTreeMixin:
                 self._problem("error", item.path, f"{type(error).__name__}: {error}")
 
     @transaction.atomic
-    def _references_rebuild(self):
+    def _references_rebuild(self, batch_size=500):
+        """Wagtail's reference index for every written object: new objects in bulk, the others compared row by row."""
         for model, ids in ((PortalPage, self.written_pages), (SecureDocument, self.written_documents)):
-            for obj in (
-                model.objects.filter(pk__in=ids).specific() if model is PortalPage else model.objects.filter(pk__in=ids)
-            ):
-                ReferenceIndex.create_or_update_for_object(obj)
+            ids = sorted(ids)
+            base_type = ContentType.objects.get_for_model(model)
+            for start in range(0, len(ids), batch_size):
+                chunk = ids[start : start + batch_size]
+                objects = model.objects.filter(pk__in=chunk)
+                objects = objects.specific() if model is PortalPage else objects
+                indexed = set(
+                    ReferenceIndex.objects.filter(
+                        base_content_type=base_type, object_id__in=[str(pk) for pk in chunk]
+                    ).values_list("object_id", flat=True)
+                )
+                rows = []
+                for obj in objects:
+                    if str(obj.pk) in indexed:
+                        ReferenceIndex.create_or_update_for_object(obj)
+                        continue
+                    # Nothing indexed yet: the rows create_or_update_for_object would add, written for the whole chunk.
+                    content_type = ContentType.objects.get_for_model(obj, for_concrete_model=False)
+                    rows += [
+                        ReferenceIndex(
+                            content_type=content_type,
+                            base_content_type=base_type,
+                            object_id=obj.pk,
+                            to_content_type_id=to_content_type_id,
+                            to_object_id=to_object_id,
+                            model_path=model_path,
+                            content_path=content_path,
+                            content_path_hash=ReferenceIndex._get_content_path_hash(content_path),
+                        )
+                        for to_content_type_id, to_object_id, model_path, content_path in set(
+                            ReferenceIndex._extract_references_from_object(obj)
+                        )
+                    ]
+                ReferenceIndex.objects.bulk_create(rows, batch_size=batch_size)
 
     def _default_pages_set(self):
         for folder_uid, page_uid in self.export.default_pages.items():

@@ -25,11 +25,12 @@ class MediaMixin:
         document = record.document if record is not None and record.document_id else SecureDocument()
         scope = self._marking(document, item)
         self._media_common(document, item, scope)
-        if not document.pk or document.file_hash != hashlib.sha1(data).hexdigest():  # noqa: S324 - Wagtail's hash
+        created = document.pk is None
+        if created or document.file_hash != hashlib.sha1(data).hexdigest():  # noqa: S324 - Wagtail's hash
             document.file = ContentFile(data, name=filename)
             document._set_document_file_metadata()
         document.save()
-        self._media_after_save(document, item, scope)
+        self._media_after_save(document, item, scope, created)
         self.written_documents.add(document.pk)
         record = record or PloneItem(uid=item.uid, kind=ItemKind.DOCUMENT)
         record.document = document
@@ -41,8 +42,9 @@ class MediaMixin:
         scope = self._marking(image, item)
         self._media_common(image, item, scope)
         self._image_file(image, data, filename)
+        created = image.pk is None
         image.save()
-        self._media_after_save(image, item, scope)
+        self._media_after_save(image, item, scope, created)
         image.get_rendition("original")
         self.written_images.add(image.pk)
         record = record or PloneItem(uid=item.uid, kind=ItemKind.IMAGE)
@@ -62,10 +64,18 @@ class MediaMixin:
         image.file = ContentFile(data, name=filename)
         image._set_image_file_metadata()
 
-    def _media_after_save(self, obj, item, scope):
-        obj.scope.set(scope)
-        item_scope_refresh(obj)
-        obj.tags.set(self._tags(item.subjects))
+    def _media_after_save(self, obj, item, scope, created):
+        if created:
+            # A new object has no scope or tags to replace; adding a scope refreshes its effective scope
+            # (portal.signal_handlers), an empty one leaves it unrestricted as saved.
+            if scope:
+                obj.scope.add(*scope)
+            if item.subjects:
+                obj.tags.add(*self._tags(item.subjects))
+        else:
+            obj.scope.set(scope)
+            item_scope_refresh(obj)
+            obj.tags.set(self._tags(item.subjects))
         created = parse_date(item.raw.get("created"), "created")
         if created:
             type(obj).objects.filter(pk=obj.pk).update(created_at=created)
@@ -82,8 +92,9 @@ class MediaMixin:
         image.collection = self.collection
         image.uploaded_by_user = self._owner(item)
         self._image_file(image, data, filename)
+        created = image.pk is None
         image.save()
-        self._media_after_save(image, item, scope)
+        self._media_after_save(image, item, scope, created)
         self.written_images.add(image.pk)
         record.lead_image = image
         return image

@@ -4,14 +4,15 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
-from wagtail.models import PageLogEntry, Revision
+from wagtail.models import PageLogEntry, ReferenceIndex, Revision
 
 from home.models import SectionIndexPage
 from plone_import.mapping import load_mapping
 from plone_import.models import PloneItem
 from plone_import.services import PloneImport
-from portal.models import PortalPage
+from portal.models import PortalPage, SecureDocument
 
 from .conftest import SAMPLE, item_at
 
@@ -198,3 +199,22 @@ def test_a_write_failure_in_a_batch_imports_the_others_one_by_one(run_import, va
     assert len(collection_warnings) == 1
     assert PortalPage.find_problems() == ([], [], [], [], [])
     assert get_user_model().objects.filter(username="zhangwei").count() == 1
+
+
+def test_reference_index_holds_what_wagtail_records(imported):
+    """Usage listings in the admin ("used by") read Wagtail's reference index: the import fills it in bulk."""
+    records = PloneItem.objects.exclude(kind="root")
+    objects = [r.page.specific for r in records if r.page_id] + [r.document for r in records if r.document_id]
+
+    def rows():
+        return set(
+            ReferenceIndex.objects.values_list(
+                "content_type", "base_content_type", "object_id", "to_content_type", "to_object_id", "content_path"
+            )
+        )
+
+    before = rows()
+    assert any(row[3] == ContentType.objects.get_for_model(SecureDocument).pk for row in before)
+    for obj in objects:
+        ReferenceIndex.create_or_update_for_object(obj)
+    assert rows() == before
