@@ -3,7 +3,7 @@ no attempt or saved answer is lost and none is graded twice.
 
 Run from the repository root:
 
-    .venv/bin/python bench/quiz_load.py [--takers 200] [--in-flight 8] [--workers 2] [--threads 4] [--keep]
+    .venv/bin/python bench/quiz_load.py [--takers 200] [--in-flight 8] [--think 0] [--workers 2] [--threads 4] [--keep]
 
 Set DATABASE_URL to a PostgreSQL server to run on it (a database portal_bench_quiz_<pid> is created and dropped);
 otherwise a throwaway SQLite file in WAL mode with IMMEDIATE transactions (the SQLite setting for concurrent writers).
@@ -15,6 +15,13 @@ flow over HTTP with its own cookies: GET the course page (CSRF cookie), POST sta
 and options from the HTML), POST an autosave per question, then POST submit — twice at the same moment for every
 fifth taker (a double submit) — and GET the result. All takers start together; the client is bounded: at most
 --in-flight requests are on the wire at once (a semaphore), and a request's latency is measured from when it is sent.
+With the default --think 0 nobody pauses, so the run is a closed loop at the server's full capacity and the
+latency is mostly queueing (8 in flight on 2 worker processes); --think S makes each taker pause a random 0–2·S
+seconds before each request, as a person reading the next question does, so the offered load is that of 200
+people rather than of 8 saturating connections.
+
+Baseline, in the same run: each taker also GETs /healthz once (middleware, session, user, one SELECT 1): the floor
+every request on this machine pays under the same load, printed as `floor` with the ratio of each p95 to it.
 
 Checks after the run (from the database): one graded attempt per taker; every autosave that got 200 is stored on its
 item; exactly one `training.attempt_graded` log entry per attempt; each attempt's points equal the sum of its items'
@@ -50,6 +57,9 @@ def parse_args():
     parser = argparse.ArgumentParser(description="Concurrent quiz takers over HTTP.")
     parser.add_argument("--takers", type=int, default=200)
     parser.add_argument("--in-flight", type=int, default=8, help="requests on the wire at once (default 8)")
+    parser.add_argument(
+        "--think", type=float, default=0.0, help="mean pause in seconds before each request of a taker (default 0)"
+    )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default 2)")
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker (default 4)")
     parser.add_argument("--seed", type=int, default=7)
@@ -156,8 +166,9 @@ def build(takers):
 
 
 class Taker:
-    def __init__(self, base, session_key, gate, timings, rng, double):
+    def __init__(self, base, session_key, gate, timings, rng, double, think=0.0):
         self.base, self.gate, self.timings, self.rng, self.double = base, gate, timings, rng, double
+        self.think = think
         self.http = requests.Session()
         self.http.cookies.set("sessionid", session_key, domain="127.0.0.1")
         self.saved = {}  # question version id → True when the server said 200
@@ -165,6 +176,8 @@ class Taker:
         self.attempt_id = None
 
     def call(self, kind, method, path, **kwargs):
+        if self.think:
+            time.sleep(self.rng.uniform(0, 2 * self.think))
         with self.gate:
             start = time.perf_counter()
             response = self.http.request(method, self.base + path, allow_redirects=False, timeout=60, **kwargs)
@@ -190,6 +203,8 @@ class Taker:
         attempt_path = start.headers["Location"]
         self.attempt_id = int(attempt_path.strip("/").split("/")[-1])
         html = self.call("attempt", "GET", attempt_path).text
+        floor = self.call("floor", "GET", "/healthz")
+        assert floor.status_code == 200, floor.status_code
         questions = QUESTION.findall(html)
         for version_id, kind in questions:
             data = {"question": version_id}
@@ -294,7 +309,7 @@ def run(args, tmp_dir, cleanup):
     gate = threading.BoundedSemaphore(args.in_flight)
     timings = defaultdict(list)
     takers = [
-        Taker(base, key, gate, timings, random.Random(rng.random()), double=n % 5 == 0)
+        Taker(base, key, gate, timings, random.Random(rng.random()), double=n % 5 == 0, think=args.think)
         for n, key in enumerate(sessions)
     ]
     started = time.perf_counter()
@@ -313,15 +328,24 @@ def report(args, takers, attempt_ids, timings, wall):
     total = sum(len(v) for v in timings.values())
     print(
         f"{len(takers)} takers, {total} requests in {wall:.1f} s ({total / wall:.0f} req/s), "
-        f"in flight ≤ {args.in_flight}"
+        f"in flight ≤ {args.in_flight}, think {args.think:g} s"
     )
-    print(f"{'request':10} {'count':>6} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
+    print(f"{'request':10} {'count':>6} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'p95/floor':>10}")
     worst = 0.0
-    for kind in ("course", "start", "attempt", "answer", "submit", "result"):
+
+    def p95_of(samples):
+        return samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))]
+
+    floor = p95_of(sorted(timings["floor"]))
+    for kind in ("floor", "course", "start", "attempt", "answer", "submit", "result"):
         samples = sorted(timings[kind])
-        p95 = samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))]
-        worst = max(worst, p95)
-        print(f"{kind:10} {len(samples):6d} {statistics.median(samples):8.1f} {p95:8.1f} {samples[-1]:8.1f}")
+        p95 = p95_of(samples)
+        if kind != "floor":
+            worst = max(worst, p95)
+        print(
+            f"{kind:10} {len(samples):6d} {statistics.median(samples):8.1f} {p95:8.1f} {samples[-1]:8.1f} "
+            f"{p95 / floor:10.2f}"
+        )
     attempt_ids = [attempt_id for attempt_id in attempt_ids if attempt_id is not None]
     graded = Attempt.objects.filter(pk__in=attempt_ids, status=AttemptStatus.GRADED).count()
     lost_attempts = len(set(attempt_ids)) - graded + (len(takers) - len(set(attempt_ids)))

@@ -3,11 +3,12 @@
 Every view re-checks the course or contest page with portal.access; responses are personal and never cached.
 """
 
+import re
+
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from portal import access
@@ -20,6 +21,7 @@ from training.services import quiz
 from training.services.certificates import certificate_lookup
 
 CERTIFICATE_ADMIN_PERMISSION = "training.view_certificate"
+ANSWER_FIELD = re.compile(r"q(\d{1,18})(?:-text)?")
 
 
 def _private(response):
@@ -33,16 +35,15 @@ def _int(value):
         return None
 
 
-def _own_attempt(request, attempt_id, *, specific=True):
+def _own_attempt(request, attempt_id):
     """(attempt, page) if the attempt is the user's and its page is still visible to them, else (None, None).
-    The marking lives on the base page, so the autosave path skips loading the specific page."""
+    The page comes as its specific class without another query (its own fields load only if read)."""
     attempt = quiz.attempt_for(attempt_id=attempt_id, user=request.user)
     if attempt is None:
         return None, None
-    page = attempt.page.specific if specific else attempt.page
-    if not access.can_view(request.user, page, request):
+    if not access.can_view(request.user, attempt.page, request):
         return None, None
-    return attempt, page
+    return attempt, attempt.page.specific_deferred
 
 
 @require_GET
@@ -110,21 +111,21 @@ def _posted_answer(request, version_id):
 @require_POST
 def answer_save(request, attempt_id):
     """Autosave of one answer: {question, choice[], text}. JSON in, JSON out."""
-    attempt, _page = _own_attempt(request, attempt_id, specific=False)
-    if attempt is None:
-        return _private(JsonResponse({"error": _("Not found.")}, status=403))
-    version_id = _int(request.POST.get("question"))
     try:
-        quiz.answer_save(
-            attempt=attempt,
-            question_version_id=version_id,
+        seconds_left = quiz.answer_autosave(
+            attempt_id=attempt_id,
+            viewer=access.viewer_for(request.user, request),
+            question_version_id=_int(request.POST.get("question")),
             choice=request.POST.getlist("choice"),
             text=request.POST.get("text"),
         )
+    except quiz.AttemptNotFound as error:
+        return _private(JsonResponse({"error": str(error)}, status=403))
+    except quiz.AttemptClosed as error:
+        return _private(JsonResponse({"error": str(error)}, status=409))
     except quiz.QuizError as error:
-        status = 409 if not attempt.is_open or attempt.expired() else 400
-        return _private(JsonResponse({"error": str(error)}, status=status))
-    return _private(JsonResponse({"saved": True, "seconds_left": attempt.seconds_left}))
+        return _private(JsonResponse({"error": str(error)}, status=400))
+    return _private(JsonResponse({"saved": True, "seconds_left": seconds_left}))
 
 
 @require_POST
@@ -132,12 +133,9 @@ def attempt_submit(request, attempt_id):
     attempt, _page = _own_attempt(request, attempt_id)
     if attempt is None:
         return access.deny(request)
-    version_ids = AttemptItem.objects.filter(attempt=attempt).values_list("question_version_id", flat=True)
-    answers = {
-        vid: _posted_answer(request, vid)
-        for vid in version_ids
-        if f"q{vid}" in request.POST or f"q{vid}-text" in request.POST
-    }
+    # The posted field names give the question ids; one not in the attempt is refused when it is saved.
+    version_ids = {_int(ANSWER_FIELD.fullmatch(name)[1]) for name in request.POST if ANSWER_FIELD.fullmatch(name)}
+    answers = {vid: _posted_answer(request, vid) for vid in sorted(version_ids)}
     quiz.attempt_grade(attempt_id=attempt.pk, user=request.user, answers=answers)
     return redirect("training:result", attempt_id=attempt.pk)
 

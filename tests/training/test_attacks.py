@@ -263,3 +263,23 @@ def test_a_zip_bomb_or_oversized_upload_is_refused_without_unpacking_it(category
     response = client.post(reverse("training_bank_import"), {"file": SimpleUploadedFile("big.xlsx", big)})
     assert response.status_code == 200 and not Question.objects.exists()
     assert BANK_COLUMNS[0] in response.content.decode()
+
+
+def test_a_course_reclassified_during_an_attempt_takes_no_more_answers(user_with, verified_client, quiz):
+    """O21 深圳条例 第十二条(一): the autosave checks the course's marking inside its query, so once the course is
+    raised above the taker, an answer to their own open attempt is refused and nothing is stored."""
+    from portal.models import PortalPage
+
+    user = user_with(0)
+    client = verified_client(user)
+    attempt = _start(client, quiz)
+    item = attempt.items.select_related("question_version").first()
+    url = reverse("training:answer", args=[attempt.pk])
+    data = {"question": item.question_version_id, "choice": right_choice(item)}
+    assert client.post(url, data).status_code == 200
+    AttemptItem.objects.filter(pk=item.pk).update(response=None, answered_at=None)
+    PortalPage.objects.filter(pk=quiz.pk).update(clearance=2, effective_clearance=2)
+    response = client.post(url, data)
+    assert response.status_code == 403 and _never_cached(response)
+    assert client.post(reverse("training:submit", args=[attempt.pk])).status_code == 403
+    assert not AttemptItem.objects.filter(attempt=attempt, answered_at__isnull=False).exists()

@@ -52,10 +52,6 @@ def _drawable_versions(*, page, user, request=None):
     )
 
 
-def attempt_open_for(*, user, page):
-    return Attempt.objects.filter(user=user, page=page, status=AttemptStatus.OPEN).first()
-
-
 @transaction.atomic
 def attempt_start(*, user, page, request=None, now=None):
     """Resume the open attempt on `page`, or start a new one within the attempt limit."""
@@ -63,14 +59,15 @@ def attempt_start(*, user, page, request=None, now=None):
     page = page.specific
     if not may_view(user, page, request):
         raise PermissionDenied
-    current = attempt_open_for(user=user, page=page)
+    attempts = list(Attempt.objects.filter(user=user, page=page))  # a few rows: the open one and the count
+    current = next((attempt for attempt in attempts if attempt.status == AttemptStatus.OPEN), None)
     if current is not None:
         if not current.expired(now):
             return current
         attempt_grade(attempt_id=current.pk, user=user, now=now)
     if not page.quiz_is_open(now):
         raise QuizError(_("This contest is not open."))
-    taken = Attempt.objects.filter(user=user, page=page).count()
+    taken = len(attempts)
     if taken >= attempt_limit(page):
         raise QuizError(_("You have used all your attempts."))
     drawable = _drawable_versions(page=page, user=user, request=request)
@@ -107,9 +104,9 @@ def attempt_for(*, attempt_id, user):
     return Attempt.objects.select_related("page").filter(pk=attempt_id, user=user).first()
 
 
-def _response_from(item, *, choice=None, text=None):
+def _response_from(item, *, choice=None, text=None, kind=None):
     """The posted answer in original option indexes (choices arrive as display positions)."""
-    kind = item.question_version.kind
+    kind = kind or item.question_version.kind
     if kind == QuestionKind.FILL_IN:
         return (text or "").strip()[:200]
     positions = []
@@ -146,6 +143,53 @@ def answer_save(*, attempt, question_version_id, choice=None, text=None, now=Non
     if not saved:
         raise QuizError(_("The time is up: answers are no longer accepted."))
     return item
+
+
+class AttemptNotFound(QuizError):
+    """Not the user's attempt, or its page is no longer visible to them."""
+
+
+class AttemptClosed(QuizError):
+    """The attempt is graded or past its deadline."""
+
+
+def answer_autosave(*, attempt_id, viewer, question_version_id, choice=None, text=None, now=None):
+    """The quiz page's autosave: one SELECT finds the item through the attempt's owner and the page's marking (the
+    access filter is part of the query), one UPDATE stores the answer if the attempt is still open. Returns the
+    seconds left."""
+    now = now or timezone.now()
+    if viewer is None:
+        raise AttemptNotFound(_("Not found."))
+    row = (
+        AttemptItem.objects.filter(
+            access.access_q(viewer, prefix="attempt__page__"),
+            attempt_id=attempt_id,
+            attempt__user_id=viewer.user_id,
+            question_version_id=question_version_id,
+        )
+        .values_list("pk", "option_order", "question_version__kind", "attempt__status", "attempt__deadline")
+        .first()
+    )
+    if row is None:
+        attempts = Attempt.objects.filter(
+            access.access_q(viewer, prefix="page__"), pk=attempt_id, user_id=viewer.user_id
+        )
+        if not attempts.exists():
+            raise AttemptNotFound(_("Not found."))
+        if not attempts.filter(status=AttemptStatus.OPEN, deadline__gte=now).exists():
+            raise AttemptClosed(_("The time is up: answers are no longer accepted."))
+        raise QuizError(_("This question is not part of your attempt."))
+    item_id, option_order, kind, status, deadline = row
+    if status != AttemptStatus.OPEN or now > deadline:
+        raise AttemptClosed(_("The time is up: answers are no longer accepted."))
+    response = _response_from(AttemptItem(option_order=option_order), choice=choice, text=text, kind=kind)
+    # The status and deadline are part of the UPDATE: a save racing the grading never lands after it.
+    saved = AttemptItem.objects.filter(
+        pk=item_id, attempt__status=AttemptStatus.OPEN, attempt__deadline__gte=now
+    ).update(response=response, answered_at=now)
+    if not saved:
+        raise AttemptClosed(_("The time is up: answers are no longer accepted."))
+    return max(0, int((deadline - now).total_seconds()))
 
 
 @transaction.atomic
