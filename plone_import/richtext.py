@@ -28,8 +28,10 @@ def convert(html, *, export, item_path, resolve):
     """`resolve(uid, want)` gives ("page"|"document"|"image", id) or None; want is "link" or "image"."""
     result = Converted()
     soup = BeautifulSoup(html or "", "html.parser")
-    for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
-        comment.extract()
+    if "<!--" in (html or ""):
+        for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
+            comment.extract()
+    may_hold_tables = "<table" in (html or "").lower()  # a search per block costs more than this one
     folder = item_path.rsplit("/", 1)[0]
 
     def target_for(url, want):
@@ -101,7 +103,7 @@ def convert(html, *, export, item_path, resolve):
     for node in list(soup.children):
         tables = [node] if isinstance(node, Tag) and node.name == "table" else []
         if isinstance(node, Tag) and not tables:
-            tables = node.find_all("table")
+            tables = node.find_all("table") if may_hold_tables else []
             for table in tables:
                 table.extract()
             wrapper = soup.new_tag("div")  # a bare tag: a new BeautifulSoup per node costs more than the cleaning

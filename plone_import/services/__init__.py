@@ -61,6 +61,8 @@ class PloneImport(PrincipalsMixin, MediaMixin, BulkPagesMixin, AfterTreeMixin):
         self.pending_links = {}  # uid -> set of uids its text links to that were not imported yet
         self.written_pages, self.written_documents, self.written_images = set(), set(), set()
         self.tag_cache = {}  # name -> Tag
+        self.created_pages = set()  # ids of the pages this run created
+        self.workflows = {}  # parent page id -> the workflow its new children enter
         self.batch = []  # PlannedPage, waiting for _batch_flush
 
     # -- reading -------------------------------------------------------------------------------------------------
@@ -530,6 +532,7 @@ class PloneImport(PrincipalsMixin, MediaMixin, BulkPagesMixin, AfterTreeMixin):
                 page.live = False
             parent_page.add_child(instance=page)
             record.page = page
+            self.created_pages.add(page.pk)
         if direct:
             revision = self._revision_create(page, item, actor)
         elif state == "live" and not expired:
@@ -545,7 +548,7 @@ class PloneImport(PrincipalsMixin, MediaMixin, BulkPagesMixin, AfterTreeMixin):
                 page.save()
             revision = page.save_revision(user=actor, log_action=False)
             if state == "moderation":
-                self._moderation_start(page, item, actor)
+                self._moderation_start(page, item, actor, created=creating)
             self._page_dates(page, item, revision, effective)
         self.written_pages.add(page.pk)
         log(
@@ -707,12 +710,19 @@ class PloneImport(PrincipalsMixin, MediaMixin, BulkPagesMixin, AfterTreeMixin):
                     return None
         return None
 
-    def _moderation_start(self, page, item, actor):
-        workflow = page.get_workflow()
+    def _moderation_start(self, page, item, actor, created=False):
+        if created:
+            # The workflow comes from the page's ancestors: the same for every new child of one parent.
+            parent_path = page.path[: -page.steplen]
+            if parent_path not in self.workflows:
+                self.workflows[parent_path] = page.get_workflow()
+            workflow = self.workflows[parent_path]
+        else:
+            workflow = page.get_workflow()
         if workflow is None:
             self._problem("warning", item.path, _("pending in Plone, but no workflow applies here: kept as a draft"))
             return
-        state = page.current_workflow_state
+        state = None if created else page.current_workflow_state  # a new page is in no workflow yet
         if state is None or state.status != state.STATUS_IN_PROGRESS:
             workflow.start(page, actor)
 

@@ -5,7 +5,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils.translation import gettext as _
 from wagtail.contrib.redirects.models import Redirect
-from wagtail.models import GroupPagePermission, ReferenceIndex
+from wagtail.models import GroupPagePermission, ReferenceIndex, Revision
 
 from home.models import PageRelation, SectionIndexPage
 from portal.models import PortalPage, SecureDocument
@@ -98,6 +98,16 @@ class AfterTreeMixin:
                 continue
             folder = folder_record.page.specific
             if not isinstance(folder, SectionIndexPage) or folder.default_page_id == page_record.page_id:
+                continue
+            if folder.pk in self.created_pages and folder.latest_revision_id:
+                # Created by this run with its one revision: that revision takes the default page, as if the page
+                # had been created with it (the child did not exist yet), instead of a second revision and publish.
+                revision = folder.latest_revision
+                revision.content["default_page"] = page_record.page_id
+                with transaction.atomic():
+                    SectionIndexPage.objects.filter(pk=folder.pk).update(default_page_id=page_record.page_id)
+                    Revision.objects.filter(pk=revision.pk).update(content=revision.content)
+                self.result.count("default page", "set")
                 continue
             with transaction.atomic():
                 folder.default_page_id = page_record.page_id

@@ -164,6 +164,7 @@ class BulkPagesMixin:
         for planned in batch:
             self.records[planned.item.uid] = planned.record
             self.written_pages.add(planned.page.pk)
+            self.created_pages.add(planned.page.pk)
             self.result.count(planned.kind, "created")
 
     def _batch_write(self, batch):
@@ -250,7 +251,7 @@ class BulkPagesMixin:
         PloneItem.objects.bulk_create([planned.record for planned in batch], batch_size=BATCH_SIZE)
         for planned in batch:
             if planned.state == "moderation":
-                self._moderation_start(planned.page, planned.item, planned.actor)
+                self._moderation_start(planned.page, planned.item, planned.actor, created=True)
 
     def _batch_tree(self, batch):
         """TreeNodes of the existing pages the batch adds children to (one query for them, one per parent)."""
