@@ -18,7 +18,8 @@ from training import exports, selectors
 from training.models import Question
 from training.services.importing import bank_import
 
-DASHBOARD_PERMISSION = "training.view_assignment"
+DASHBOARD_PERMISSION = selectors.DASHBOARD_PERMISSION
+DASHBOARD_PERMISSIONS = (selectors.DASHBOARD_PERMISSION, selectors.DEPARTMENT_DASHBOARD_PERMISSION)
 BANK_PERMISSION = "training.add_question"
 
 
@@ -29,30 +30,39 @@ def _int(value):
         return None
 
 
-def _filters(request):
+def _filters(request, scope):
+    """The dashboard filters from the query string, or None when they ask for a department outside the scope."""
     category = request.GET.get("post_category") or None
+    department_id = _int(request.GET.get("department"))
+    if department_id is not None and not scope.allows(department_id):
+        return None
     return {
         "course_id": _int(request.GET.get("course")),
         "cycle": _int(request.GET.get("cycle")),
-        "department_id": _int(request.GET.get("department")),
+        "department_id": department_id or scope.department_id,
         "post_category": category if category in PostCategory.values else None,
     }
 
 
-def _filter_context(request, filters):
+def _filter_context(request, filters, scope):
+    departments = Department.objects.order_by("name")
+    if scope.department_id is not None:
+        departments = departments.filter(pk=scope.department_id)
     return {
         "courses": selectors.courses_for(user=request.user, request=request),
         "cycles": selectors.dashboard_cycles(),
-        "departments": Department.objects.order_by("name"),
+        "departments": departments,
         "post_categories": PostCategory.choices,
         "filters": filters,
+        "department_scoped": scope.department_id is not None,
     }
 
 
 def dashboard(request):
-    if not request.user.has_perm(DASHBOARD_PERMISSION):
+    scope = selectors.dashboard_scope_for(user=request.user)
+    filters = _filters(request, scope) if scope else None
+    if filters is None:
         return access.deny(request)
-    filters = _filters(request)
     group = request.GET.get("group") if request.GET.get("group") in selectors.DASHBOARD_GROUPS else "course"
     rows = selectors.dashboard_rows(user=request.user, request=request, group=group, **filters)
     categories = dict(PostCategory.choices)
@@ -67,7 +77,7 @@ def dashboard(request):
         row["link"] = _drill_query(group, row, filters)
         row["average_minutes"] = round(row["average_seconds"] / 60, 1) if row["average_seconds"] else None
     context = {
-        **_filter_context(request, filters),
+        **_filter_context(request, filters, scope),
         "group": group,
         "groups": [
             ("course", _("Course")),
@@ -95,9 +105,10 @@ def _drill_query(group, row, filters):
 
 
 def people(request):
-    if not request.user.has_perm(DASHBOARD_PERMISSION):
+    scope = selectors.dashboard_scope_for(user=request.user)
+    filters = _filters(request, scope) if scope else None
+    if filters is None:
         return access.deny(request)
-    filters = _filters(request)
     status = request.GET.get("status") if request.GET.get("status") in {"passed", "overdue", "open"} else None
     rows = selectors.dashboard_people(user=request.user, request=request, status=status, **filters)
     if request.GET.get("format") == "xlsx":
@@ -115,7 +126,7 @@ def people(request):
     query = request.GET.copy()
     query.pop("p", None)
     context = {
-        **_filter_context(request, filters),
+        **_filter_context(request, filters, scope),
         "status": status,
         "page_obj": Paginator(rows, 50).get_page(request.GET.get("p")),
         "query": query.urlencode(),
@@ -125,9 +136,13 @@ def people(request):
 
 
 def person_record(request, user_id):
-    if not request.user.has_perm(DASHBOARD_PERMISSION):
+    scope = selectors.dashboard_scope_for(user=request.user)
+    if scope is None:
         return access.deny(request)
     person = get_object_or_404(get_user_model().objects.select_related("security_profile__department"), pk=user_id)
+    profile = getattr(person, "security_profile", None)
+    if not scope.allows(profile.department_id if profile else None):
+        return access.deny(request)
     record = selectors.person_record(person=person, user=request.user, request=request)
     context = {"person": person, "record": record}
     return never_cache_private(render(request, "training/admin/person.html", context))

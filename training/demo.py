@@ -3,6 +3,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
@@ -29,6 +30,7 @@ from training.services.bank import question_save
 from training.services.quiz import QuizError, answer_save, attempt_grade, attempt_start
 from training.services.summary import summary_rebuild
 
+DEPARTMENT_OFFICER_GROUP = getattr(settings, "REVIEWS_DEPARTMENT_OFFICER_GROUP", "部门保密员")
 TECH = "技术保密管理规定"
 EDU = "保密规章制度"  # 保密制度建设 第三篇: the 局's 保密宣传教育 rules
 
@@ -404,7 +406,13 @@ def _take(user, page, *, right):
 
 
 def _office_permissions():
-    """保密办 runs training: the bank, rules, targets and the completion dashboard."""
+    """保密办 runs training: the bank, rules, targets and the completion dashboard. 部门保密员 see their own
+    department's completion (O63)."""
+    officers, _created = Group.objects.get_or_create(name=DEPARTMENT_OFFICER_GROUP)
+    officers.permissions.add(
+        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"),
+        Permission.objects.get(content_type__app_label="training", codename="view_department_assignments"),
+    )
     group = Group.objects.filter(name=SECRECY_OFFICE_GROUP).first()
     if group is None:
         return

@@ -1,11 +1,13 @@
 """Reads shown to users and to 保密办. Every one is filtered by portal.access inside its query."""
 
+from dataclasses import dataclass
+
 from django.db.models import Avg, Count, F, Max, Min, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from portal import access
-from portal.models import Department
+from portal.models import Department, SecurityProfile
 from training.enums import AttemptStatus
 from training.models import Assignment, AssignmentSummary, Attempt, CampaignPage, Certificate, CoursePage
 from training.services.viewers import viewer_of
@@ -16,6 +18,33 @@ DASHBOARD_GROUPS = {
     "department": ("department_id",),
     "post_category": ("post_category",),
 }
+
+
+DASHBOARD_PERMISSION = "training.view_assignment"
+DEPARTMENT_DASHBOARD_PERMISSION = "training.view_department_assignments"
+
+
+@dataclass(frozen=True)
+class DashboardScope:
+    """The departments a dashboard viewer may see: every one (department_id None) or a single one."""
+
+    department_id: int | None = None
+
+    def allows(self, department_id):
+        return self.department_id is None or department_id == self.department_id
+
+
+def dashboard_scope_for(*, user):
+    """保密办 (training.view_assignment) sees every department; a 部门保密员 (training.view_department_assignments)
+    only their own (O63); anyone else, or an officer without a department, gets None: no dashboard."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    if user.has_perm(DASHBOARD_PERMISSION):
+        return DashboardScope()
+    if user.has_perm(DEPARTMENT_DASHBOARD_PERMISSION):
+        department_id = SecurityProfile.objects.filter(user=user).values_list("department_id", flat=True).first()
+        return DashboardScope(department_id) if department_id else None
+    return None
 
 
 def _q(user, request, prefix=""):

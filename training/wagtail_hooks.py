@@ -132,12 +132,12 @@ def register_training_admin_urls():
 
 
 class PermissionMenuItem(MenuItem):
-    def __init__(self, *args, permission, **kwargs):
+    def __init__(self, *args, permissions, **kwargs):
         super().__init__(*args, **kwargs)
-        self.permission = permission
+        self.permissions = permissions
 
     def is_shown(self, request):
-        return request.user.has_perm(self.permission)
+        return any(request.user.has_perm(permission) for permission in self.permissions)
 
 
 @hooks.register("register_admin_menu_item")
@@ -147,7 +147,7 @@ def register_training_dashboard_menu_item():
         reverse("training_dashboard"),
         icon_name="tasks",
         order=165,
-        permission=admin_views.DASHBOARD_PERMISSION,
+        permissions=admin_views.DASHBOARD_PERMISSIONS,
     )
 
 

@@ -85,6 +85,9 @@ class Assignment(models.Model):
         ordering = ["-cycle", "due_on"]
         constraints = [models.UniqueConstraint(fields=["user", "course", "key"], name="unique_assignment_occasion")]
         indexes = [models.Index(fields=["course", "cycle"], name="assignment_course_cycle")]
+        permissions = [
+            ("view_department_assignments", _("Can view the training completion of their own department")),
+        ]
 
     def __str__(self):
         return f"{self.user} · {self.course_id} · {self.key}"
