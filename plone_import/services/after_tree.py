@@ -8,7 +8,7 @@ from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import GroupPagePermission, ReferenceIndex, Revision
 
 from home.models import PageRelation, SectionIndexPage
-from portal.models import PortalPage, SecureDocument
+from portal.models import PortalPage, SecureDocument, SecureImage
 
 from ..models import PlonePrincipal, PrincipalKind
 from ..readers import Decision
@@ -160,6 +160,17 @@ class AfterTreeMixin:
         """Old Plone paths (and the redirects Plone recorded) keep answering, through Wagtail redirects."""
         site = self.parent.get_site()
         base = self.parent.url_path
+        records = list(self.records.values())
+        # What the redirects point at, read once for all records rather than one query per record.
+        self.url_paths = dict(
+            PortalPage.objects.filter(pk__in=[r.page_id for r in records if r.page_id]).values_list("pk", "url_path")
+        )
+        documents = SecureDocument.objects.in_bulk([r.document_id for r in records if r.document_id])
+        self.document_urls = {pk: document.url for pk, document in documents.items()}
+        images = SecureImage.objects.prefetch_renditions("original").in_bulk(
+            [r.image_id for r in records if r.image_id]
+        )
+        self.image_urls = {pk: image.get_rendition("original").url for pk, image in images.items()}
         wanted = {}
         for uid, record in self.records.items():
             item = self.export.items.get(uid)
@@ -176,7 +187,12 @@ class AfterTreeMixin:
                 continue
             self._redirect_targets(wanted, old_path, record, None, force=True)
         normalised = {Redirect.normalise_path(path): target for path, target in wanted.items()}
-        existing = {r.old_path: r for r in Redirect.objects.filter(site=site, old_path__in=list(normalised))}
+        existing = {}
+        paths = list(normalised)
+        for start in range(0, len(paths), 500):
+            for redirect in Redirect.objects.filter(site=site, old_path__in=paths[start : start + 500]):
+                existing[redirect.old_path] = redirect
+        new_redirects = []
         for old_path, (page_id, link) in normalised.items():
             redirect = existing.get(old_path)
             if (
@@ -185,12 +201,25 @@ class AfterTreeMixin:
                 and (redirect.redirect_link or "") == (link or "")
             ):
                 continue
-            redirect = redirect or Redirect(old_path=old_path, site=site)
+            if redirect is None:
+                new_redirects.append(
+                    Redirect(
+                        old_path=old_path,
+                        site=site,
+                        redirect_page_id=page_id,
+                        redirect_link=link or "",
+                        is_permanent=True,
+                    )
+                )
+                continue
             redirect.redirect_page_id = page_id
             redirect.redirect_link = link or ""
             redirect.is_permanent = True
             redirect.save()
             self.result.count("redirect", "set")
+        Redirect.objects.bulk_create(new_redirects, batch_size=500)
+        if new_redirects:
+            self.result.count("redirect", "set", len(new_redirects))
 
     def _public_path(self, zope_path):
         if self.export.zope_path and zope_path.startswith(self.export.zope_path):
@@ -200,18 +229,19 @@ class AfterTreeMixin:
     def _redirect_targets(self, wanted, old_path, record, base, force=False):
         if record.page_id:
             if not force:
-                new_path = record.page.url_path[len(base) - 1 :] if base else None
+                url_path = self.url_paths.get(record.page_id)
+                new_path = url_path[len(base) - 1 :] if base and url_path else None
                 if new_path and new_path.rstrip("/") == old_path.rstrip("/"):
                     return
             wanted[old_path] = (record.page_id, None)
-        elif record.document_id:
-            url = record.document.url
+        elif record.document_id and record.document_id in self.document_urls:
+            url = self.document_urls[record.document_id]
             for suffix in ("", "/view", "/@@download/file", "/@@display-file/file"):
                 wanted[old_path + suffix] = (None, url)
-        elif record.image_id:
-            rendition = record.image.get_rendition("original")
+        elif record.image_id and record.image_id in self.image_urls:
+            url = self.image_urls[record.image_id]
             for suffix in ("", "/view", "/image_view_fullscreen", "/@@images/image", "/@@download/image"):
-                wanted[old_path + suffix] = (None, rendition.url)
+                wanted[old_path + suffix] = (None, url)
 
     def _page_permissions_set(self):
         """Local Editor/Contributor/Reviewer roles become Wagtail page permissions of the mapped groups."""

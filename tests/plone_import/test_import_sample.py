@@ -302,3 +302,14 @@ def test_wagtail_search_index_holds_each_imported_object(imported):
         target = target.specific if hasattr(target, "specific") else target
         content_type = ContentType.objects.get_for_model(target)
         assert IndexEntry.objects.filter(content_type=content_type, object_id=str(target.pk)).count() == 1, path
+
+
+def test_wagtail_search_index_holds_tags_and_text(imported):
+    """Tags, read in bulk for the admin search index, reach it like the rest of the page's text."""
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.search.models import IndexEntry
+
+    page = record_for("/guizhang/jishu-baomi-guanli-banfa").page.specific
+    entry = IndexEntry.objects.get(content_type=ContentType.objects.get_for_model(page), object_id=str(page.pk))
+    assert "离职管理" in entry.body
+    assert "技术秘密" in entry.body
