@@ -1,8 +1,10 @@
 """Writes of the Plone import: principals, pages, documents, images, relations, default pages and redirects.
 
-`PloneImport(...).execute()` runs the whole import. Each item is written in its own transaction, parents before
-children: an item that fails leaves nothing behind and its descendants are skipped, each with a message. A re-run
-finds every item by its Plone UID and compares a snapshot of what was imported, so unchanged items cost no write.
+`PloneImport(...).execute()` runs the whole import, parents before children. New pages are written in batches
+(bulk_pages), each batch one savepoint that is retried item by item if it fails; every other item is written in its
+own transaction. An item that fails leaves nothing behind and its descendants are skipped, each with a message. A
+re-run finds every item by its Plone UID and compares a snapshot of what was imported, so unchanged items cost no
+write.
 """
 
 import contextlib
