@@ -2,14 +2,24 @@
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db.models import Avg, Count, F, Max, Min, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from portal import access
+from portal.enums import PostCategory
 from portal.models import Department, SecurityProfile
 from training.enums import AttemptStatus
-from training.models import Assignment, AssignmentSummary, Attempt, CampaignPage, Certificate, CoursePage
+from training.models import (
+    Assignment,
+    AssignmentSummary,
+    Attempt,
+    CampaignPage,
+    Certificate,
+    CoursePage,
+    StudyHoursTarget,
+)
 from training.services.viewers import viewer_of
 
 DASHBOARD_GROUPS = {
@@ -299,3 +309,63 @@ def department_overdue_for(*, user, request=None, day=None):
         .select_related("user__security_profile__department", "course")
         .order_by("due_on")
     )
+
+
+def study_hours_shortfall(*, year, department_ids=None, user_ids=None):
+    """People whose 学时 earned in `year` (each passed course once) are below the target of their post category
+    (O61): [{"user_id", "department_id", "post_category", "earned", "target"}], fewest hours first. Set-based: one
+    query for the targets, one for the people, one for the passes, one for the course hours."""
+    targets = dict(StudyHoursTarget.objects.values_list("post_category", "hours"))
+    if not targets:
+        return []
+    people = SecurityProfile.objects.filter(
+        user__is_active=True, left_on__isnull=True, post_category__in=list(targets)
+    ).order_by("user_id")
+    if department_ids is not None:
+        people = people.filter(department_id__in=department_ids)
+    if user_ids is not None:
+        people = people.filter(user_id__in=user_ids)
+    people = list(people.values_list("user_id", "department_id", "post_category"))
+    passes = (
+        Certificate.objects.filter(issued_at__year=year, user_id__in=[p[0] for p in people])
+        .values_list("user_id", "course_id")
+        .distinct()
+    )
+    passes = list(passes)
+    hours = dict(CoursePage.objects.filter(pk__in={c for _u, c in passes}).values_list("pk", "study_hours"))
+    earned = {}
+    for user_id, course_id in passes:
+        earned[user_id] = earned.get(user_id, 0) + hours.get(course_id, 0)
+    rows = [
+        {
+            "user_id": user_id,
+            "department_id": department_id,
+            "post_category": category,
+            "earned": earned.get(user_id, 0),
+            "target": targets[category],
+        }
+        for user_id, department_id, category in people
+        if earned.get(user_id, 0) < targets[category]
+    ]
+    rows.sort(key=lambda row: (row["earned"], row["user_id"]))
+    return rows
+
+
+def department_study_hours_shortfall_for(*, user, year):
+    """For a department head: the people of the departments they head who are below their 学时 target, with names."""
+    departments = dict(Department.objects.filter(head=user).values_list("pk", "name"))
+    if not departments:
+        return []
+    rows = study_hours_shortfall(year=year, department_ids=list(departments))
+    names = {
+        pk: (f"{last}{first}" or username)
+        for pk, first, last, username in get_user_model()
+        .objects.filter(pk__in=[row["user_id"] for row in rows])
+        .values_list("pk", "first_name", "last_name", "username")
+    }
+    categories = dict(PostCategory.choices)
+    for row in rows:
+        row["name"] = names.get(row["user_id"], "")
+        row["department"] = departments.get(row["department_id"], "")
+        row["category_label"] = categories.get(row["post_category"], "")
+    return rows

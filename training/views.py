@@ -201,5 +201,10 @@ def record_view(request):
 
 @require_GET
 def department_view(request):
-    rows = selectors.department_overdue_for(user=request.user, request=request)
-    return _private(render(request, "training/department.html", {"rows": rows, "today": timezone.localdate()}))
+    today = timezone.localdate()
+    context = {
+        "rows": selectors.department_overdue_for(user=request.user, request=request),
+        "short": selectors.department_study_hours_shortfall_for(user=request.user, year=today.year),
+        "today": today,
+    }
+    return _private(render(request, "training/department.html", context))

@@ -10,7 +10,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.models import Department
+from portal.models import Department, Notification
 from portal.services.notifications import notify_users
 from training.models import Assignment
 
@@ -18,6 +18,9 @@ REMINDER_LEAD_DAYS = 7
 REMINDER_INTERVAL_DAYS = getattr(settings, "TRAINING_REMINDER_INTERVAL_DAYS", settings.ACK_REMINDER_INTERVAL_DAYS)
 ESCALATION_DAYS = getattr(settings, "TRAINING_ESCALATION_DAYS", settings.ACK_ESCALATION_DAYS)
 TRAINING_URL = "/training/"
+# 学时 warnings start in this month of the year (not from the seeds): earlier, nearly everyone is still short.
+STUDY_HOURS_WARN_FROM_MONTH = getattr(settings, "TRAINING_STUDY_HOURS_WARN_FROM_MONTH", 10)
+HOURS_WARNING = "training.hours_warning"
 
 
 def training_reminders_send(*, day=None):
@@ -42,7 +45,7 @@ def training_reminders_send(*, day=None):
         Assignment.objects.filter(pk__in=due.values("pk")).update(
             last_reminded_at=now, reminder_count=F("reminder_count") + 1
         )
-    return sent + training_escalations_send(day=day)
+    return sent + training_escalations_send(day=day) + study_hours_warnings_send(day=day)
 
 
 def training_escalations_send(*, day=None):
@@ -77,3 +80,28 @@ def training_escalations_send(*, day=None):
     if texts:
         Assignment.objects.filter(pk__in=late.values("pk")).update(escalated_at=timezone.now())
     return sent
+
+
+def study_hours_warnings_send(*, day=None):
+    """警示 (O61 「对不符合要求的人员进行警示和督促」): from STUDY_HOURS_WARN_FROM_MONTH on, each person below the
+    yearly 学时 target of their post category hears how far they are, at most every REMINDER_INTERVAL_DAYS. Their
+    department head sees them on the department list all year."""
+    from training.selectors import study_hours_shortfall
+
+    day = day or timezone.localdate()
+    if day.month < STUDY_HOURS_WARN_FROM_MONTH:
+        return 0
+    since = timezone.now() - datetime.timedelta(days=REMINDER_INTERVAL_DAYS)
+    warned = set(
+        Notification.objects.filter(kind=HOURS_WARNING, created_at__gte=since).values_list("user_id", flat=True)
+    )
+    messages = {
+        row["user_id"]: _(
+            "Warning: you have earned %(earned)s of the %(target)s credit hours required this year. "
+            "Please complete your training."
+        )
+        % {"earned": row["earned"], "target": row["target"]}
+        for row in study_hours_shortfall(year=day.year)
+        if row["user_id"] not in warned
+    }
+    return notify_users(kind=HOURS_WARNING, messages=messages, url="/training/record/")
