@@ -65,8 +65,8 @@ def section(home, slug):
     return PortalPage.objects.get(pk=page.pk)
 
 
-def import_under(parent, *, bulk):
-    mapping = load_mapping()
+def import_under(parent, *, bulk, mapping_file=None):
+    mapping = load_mapping(mapping_file)
     mapping.parent = str(parent.pk)
     result = PloneImport(directory=SAMPLE, mapping=mapping, bulk=bulk).execute()
     assert not result.errors, [str(p) for p in result.errors]
@@ -129,13 +129,32 @@ def described(page_id, pages_by_id, parent, started):
     return row
 
 
+CLASSIFYING_RULES = """
+[[rules]]
+path = "/xuanchuan"
+clearance = 1
+secrecy_term = "5年"
+classification_basis = "本院保密事项一览表 第3项"
+
+[[rules]]
+path = "/guizhang/bumen"
+scope = ["baomiban"]
+"""
+
+
 @pytest.mark.django_db
-def test_batched_pages_are_the_pages_one_by_one_creation_makes(home):
+@pytest.mark.parametrize("rules", ["", CLASSIFYING_RULES], ids=["default mapping", "classifying rules"])
+def test_batched_pages_are_the_pages_one_by_one_creation_makes(home, tmp_path, rules):
+    """Also under rules that classify a folder: its subtree gets neutral slugs and url_paths built from them."""
+    mapping_file = None
+    if rules:
+        mapping_file = tmp_path / "mapping.toml"
+        mapping_file.write_text(rules, encoding="utf-8")
     one_by_one_parent, batched_parent = section(home, "one-by-one"), section(home, "batched")
     started = timezone.now()
-    one_by_one = import_under(one_by_one_parent, bulk=False)
+    one_by_one = import_under(one_by_one_parent, bulk=False, mapping_file=mapping_file)
     PloneItem.objects.all().delete()  # the second run must create, not update
-    batched = import_under(batched_parent, bulk=True)
+    batched = import_under(batched_parent, bulk=True, mapping_file=mapping_file)
     assert set(batched) == set(one_by_one) and len(batched) > 15
 
     by_id_one = {pk: path for path, pk in one_by_one.items()}
@@ -144,6 +163,12 @@ def test_batched_pages_are_the_pages_one_by_one_creation_makes(home):
         expected = described(one_by_one[path], by_id_one, one_by_one_parent, started)
         actual = described(batched[path], by_id_batched, batched_parent, started)
         assert actual == expected, (path, {k: (actual[k], expected[k]) for k in actual if actual[k] != expected[k]})
+        page = PortalPage.objects.get(pk=batched[path])
+        assert page.url_path == f"{page.get_parent().url_path}{page.slug}/"
+        if page.effective_clearance >= 1:
+            assert page.slug == f"m-{page.translation_key.hex[:12]}"
+    if rules:
+        assert PortalPage.objects.filter(pk__in=batched.values(), slug__startswith="m-").count() >= 3
     assert PortalPage.find_problems() == ([], [], [], [], [])
 
 
