@@ -148,6 +148,18 @@ def person_record(request, user_id):
     return never_cache_private(render(request, "training/admin/person.html", context))
 
 
+def coverage(request):
+    """O57: which of the ten 第五条 areas have published material in a year (保密办 only)."""
+    if not request.user.has_perm(DASHBOARD_PERMISSION):
+        return access.deny(request)
+    this_year = timezone.localdate().year
+    year = _int(request.GET.get("year")) or this_year
+    year = min(max(year, 2000), this_year + 1)
+    rows = selectors.content_coverage_for(user=request.user, request=request, year=year)
+    context = {"rows": rows, "year": year, "years": range(this_year + 1, this_year - 5, -1)}
+    return never_cache_private(render(request, "training/admin/coverage.html", context))
+
+
 class BankImportForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("Excel file (.xlsx)"))
 

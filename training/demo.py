@@ -11,7 +11,7 @@ from policies.models import RegulationPage
 from portal.demo.data import SECRECY_OFFICE_GROUP
 from portal.enums import Clearance, PostCategory
 from portal.models import SecurityProfile
-from training.enums import CourseKind, QuestionKind, RuleKind
+from training.enums import ContentArea, CourseKind, QuestionKind, RuleKind
 from training.models import (
     Assignment,
     AssignmentRule,
@@ -35,12 +35,20 @@ TECH = "技术保密管理规定"
 EDU = "保密规章制度"  # 保密制度建设 第三篇: the 局's 保密宣传教育 rules
 
 CATEGORIES = [
-    ("法规制度", "rules"),
-    ("保密基本知识", "basics"),
-    ("定密与密级", "classification"),
-    ("对外交流与宣传", "outward"),
-    ("奖惩", "sanctions"),
-    ("涉密岗位专门知识", "classified-post"),
+    ("法规制度", "rules", ContentArea.LAW),
+    ("保密基本知识", "basics", ContentArea.BASICS),
+    ("定密与密级", "classification", ContentArea.CLASSIFICATION),
+    ("对外交流与宣传", "outward", ContentArea.RULES),
+    ("奖惩", "sanctions", ContentArea.CASES),
+    ("涉密岗位专门知识", "classified-post", ContentArea.TECHNICAL),
+]
+# A course on the remaining areas of 第五条, so the demo covers all ten (O57): (title, area, summary).
+TOPIC_LESSONS = [
+    ("专题一 保密工作的方针政策", ContentArea.POLICY, "党和国家有关保密工作的路线、方针、政策。"),
+    ("专题二 计算机与网络安全保密", ContentArea.NETWORK, "计算机信息系统及网络安全保密知识和防范措施。"),
+    ("专题三 保密形势与反窃密", ContentArea.THREATS, "保密工作与反窃密斗争形势。"),
+    ("专题四 泄密典型案例", ContentArea.CASES, "保密工作先进事迹和泄密事件典型案例。"),
+    ("专题五 上级部署的专题学习", ContentArea.OTHER, "上级保密主管机关安排的其它保密宣传教育内容。"),
 ]
 
 S, M, TF, F = QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.TRUE_FALSE, QuestionKind.FILL_IN
@@ -430,8 +438,11 @@ def _office_permissions():
 def load_training(*, home, departments, users, stdout):
     regulations = _regulations()
     categories = {
-        code: QuestionCategory.objects.get_or_create(code=code, defaults={"name": name})[0] for name, code in CATEGORIES
+        code: QuestionCategory.objects.get_or_create(code=code, defaults={"name": name, "content_area": area})[0]
+        for name, code, area in CATEGORIES
     }
+    for _name, code, area in CATEGORIES:
+        QuestionCategory.objects.filter(code=code, content_area="").update(content_area=area)
     made = _questions(regulations, categories, QUESTIONS)
     made += _questions(regulations, categories, CLASSIFIED_QUESTIONS, clearance=Clearance.CONFIDENTIAL)
     index, _ = _child(
@@ -449,6 +460,7 @@ def load_training(*, home, departments, users, stdout):
         f"{year}年度全员保密培训",
         slug=f"annual-{year}",
         kind=CourseKind.ANNUAL,
+        content_area=ContentArea.RULES,
         study_hours=2,
         quiz_question_count=10,
         quiz_time_limit_minutes=30,
@@ -465,6 +477,7 @@ def load_training(*, home, departments, users, stdout):
         CoursePage,
         "涉密岗位专门保密教育",
         kind=CourseKind.PRE_POST,
+        content_area=ContentArea.TECHNICAL,
         study_hours=4,
         clearance=Clearance.CONFIDENTIAL,
         secrecy_term="5年",
@@ -484,6 +497,37 @@ def load_training(*, home, departments, users, stdout):
         summary="涉密岗位人员的借阅、交流与宣传审查要求。",
         minutes=30,
     )
+
+    topics, created = _child(
+        index,
+        CoursePage,
+        "保密形势与专题教育",
+        slug="topics",
+        kind=CourseKind.GENERAL,
+        content_area=ContentArea.POLICY,
+        study_hours=2,
+        quiz_question_count=5,
+        intro="<p>依据《保密宣传教育制度》第五条：方针政策、网络安全、保密形势、典型案例与上级部署的专题。</p>",
+    )
+    if created or not topics.quiz_categories.exists():
+        topics.quiz_categories = [categories["sanctions"], categories["basics"]]
+        topics.save_revision().publish()
+    for number, (title, area, summary) in enumerate(TOPIC_LESSONS, start=1):
+        _child(topics, LessonPage, title, slug=f"topic-{number}", summary=summary, content_area=area, minutes=20)
+    drill, created = _child(
+        index,
+        CoursePage,
+        "泄密事件应急演练",
+        slug="drill",
+        kind=CourseKind.DRILL,
+        content_area=ContentArea.CASES,
+        study_hours=1,
+        quiz_question_count=3,
+        intro="<p>模拟常见的保密事故和突发事件，按应急预案处置（情景题）。</p>",
+    )
+    if created or not drill.quiz_categories.exists():
+        drill.quiz_categories = [categories["sanctions"]]
+        drill.save_revision().publish()
 
     rules = [
         ("年度全员保密培训", annual, RuleKind.ANNUAL, 0),

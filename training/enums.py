@@ -37,3 +37,18 @@ class AssignmentStatus(models.TextChoices):
     FAILED = "failed", _("Not passed yet")
     PENDING = "pending", _("To do")
     OVERDUE = "overdue", _("Past due")
+
+
+class ContentArea(models.TextChoices):
+    """The ten areas of 保密宣传教育 (保密宣传教育制度 第五条); courses, lessons and question categories carry one."""
+
+    POLICY = "policy", _("Party and state policy on secrecy work")
+    LAW = "law", _("Secrecy laws, regulations and rules of the higher authorities")
+    RULES = "rules", _("The organisation's own secrecy rules")
+    BASICS = "basics", _("Basic knowledge of secrecy management")
+    CLASSIFICATION = "classification", _("Secrecy scope, classification, level changes and declassification")
+    TECHNICAL = "technical", _("Technical protection knowledge and measures")
+    NETWORK = "network", _("Computer system and network security")
+    THREATS = "threats", _("The secrecy and counter-espionage situation")
+    CASES = "cases", _("Exemplary work and typical leak cases")
+    OTHER = "other", _("Other content set by the higher secrecy authority")

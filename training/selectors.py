@@ -1,5 +1,6 @@
 """Reads shown to users and to 保密办. Every one is filtered by portal.access inside its query."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -10,7 +11,7 @@ from django.utils import timezone
 from portal import access
 from portal.enums import PostCategory
 from portal.models import Department, SecurityProfile
-from training.enums import AttemptStatus
+from training.enums import AttemptStatus, ContentArea
 from training.models import (
     Assignment,
     AssignmentSummary,
@@ -18,6 +19,8 @@ from training.models import (
     CampaignPage,
     Certificate,
     CoursePage,
+    LessonPage,
+    Question,
     StudyHoursTarget,
 )
 from training.services.viewers import viewer_of
@@ -369,3 +372,37 @@ def department_study_hours_shortfall_for(*, user, year):
         row["department"] = departments.get(row["department_id"], "")
         row["category_label"] = categories.get(row["post_category"], "")
     return rows
+
+
+def content_coverage_for(*, user, request=None, year):
+    """O57: for each of the ten areas of 保密宣传教育制度 第五条, the live courses and lessons published by the end of
+    `year` and the questions in use, counting only what the viewer may see (a lesson without an area counts for its
+    course's). Rows in the 第五条 order; `empty` marks an area with no material."""
+    end = datetime.datetime(year + 1, 1, 1, tzinfo=timezone.get_current_timezone())
+    visible = _q(user, request)
+    courses = list(
+        CoursePage.objects.live().filter(visible, first_published_at__lt=end).values_list("path", "content_area")
+    )
+    lessons = LessonPage.objects.live().filter(visible, first_published_at__lt=end)
+    course_area = dict(courses)
+    counts = {area: {"courses": 0, "lessons": 0, "questions": 0} for area in ContentArea.values}
+    for _path, area in courses:
+        if area:
+            counts[area]["courses"] += 1
+    for path, area in lessons.values_list("path", "content_area"):
+        area = area or course_area.get(path[: -LessonPage.steplen], "")
+        if area:
+            counts[area]["lessons"] += 1
+    questions = (
+        Question.objects.filter(visible, active=True, created_at__lt=end)
+        .exclude(category__content_area="")
+        .values_list("category__content_area")
+        .annotate(total=Count("pk"))
+        .order_by()
+    )
+    for area, total in questions:
+        counts[area]["questions"] = total
+    return [
+        {"area": area, "label": label, **counts[area], "empty": not any(counts[area].values())}
+        for area, label in ContentArea.choices
+    ]

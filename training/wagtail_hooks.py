@@ -85,8 +85,8 @@ class QuestionCategoryViewSet(ModelViewSet):
     model = QuestionCategory
     icon = "folder-open-inverse"
     menu_label = _("Question categories")
-    form_fields = ["name", "code"]
-    list_display = ["name", "code"]
+    form_fields = ["name", "code", "content_area"]
+    list_display = ["name", "code", "content_area"]
 
 
 class AssignmentRuleViewSet(ModelViewSet):
@@ -126,6 +126,7 @@ def register_training_admin_urls():
         path("training/dashboard/", admin_views.dashboard, name="training_dashboard"),
         path("training/dashboard/people/", admin_views.people, name="training_people"),
         path("training/person/<int:user_id>/", admin_views.person_record, name="training_person"),
+        path("training/coverage/", admin_views.coverage, name="training_coverage"),
         path("training/bank/import/", admin_views.bank_import_view, name="training_bank_import"),
         path("training/bank/export/", admin_views.bank_export, name="training_bank_export"),
     ]

@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import MarkingMixin
-from training.enums import QuestionKind
+from training.enums import ContentArea, QuestionKind
 
 TRUE_FALSE_OPTIONS = ["正确", "错误"]
 
@@ -18,6 +18,13 @@ class QuestionCategory(models.Model):
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     code = models.SlugField(_("code"), max_length=40, unique=True)
+    content_area = models.CharField(
+        _("content area"),
+        max_length=16,
+        choices=ContentArea.choices,
+        blank=True,
+        help_text=_("Which of the ten areas of 保密宣传教育制度 第五条 the questions cover."),
+    )
 
     class Meta:
         verbose_name = _("question category")

@@ -13,7 +13,7 @@ from wagtail.search import index
 
 from portal.models import PortalPage
 from training.blocks import LessonBodyBlock
-from training.enums import CourseKind
+from training.enums import ContentArea, CourseKind
 
 
 class QuizSettings(models.Model):
@@ -97,11 +97,18 @@ class CoursePage(QuizSettings, PortalPage):  # noqa: DJ008 - pages show their ti
         default=Decimal("1.0"),
         validators=[MinValueValidator(0)],
     )
+    content_area = models.CharField(
+        _("content area"),
+        max_length=16,
+        choices=ContentArea.choices,
+        blank=True,
+        help_text=_("Which of the ten areas of 保密宣传教育制度 第五条 the course covers."),
+    )
 
     content_panels = [
         *PortalPage.content_panels,
         FieldPanel("intro"),
-        FieldRowPanel([FieldPanel("kind"), FieldPanel("study_hours")]),
+        FieldRowPanel([FieldPanel("kind"), FieldPanel("study_hours"), FieldPanel("content_area")]),
         *QuizSettings.quiz_panels,
     ]
     search_fields = [*PortalPage.search_fields, index.SearchField("intro")]
@@ -125,8 +132,20 @@ class LessonPage(PortalPage):
     summary = models.CharField(_("summary"), max_length=500, blank=True)
     body = StreamField(LessonBodyBlock(), verbose_name=_("body"), blank=True)
     minutes = models.PositiveSmallIntegerField(_("reading time (minutes)"), default=10)
+    content_area = models.CharField(
+        _("content area"),
+        max_length=16,
+        choices=ContentArea.choices,
+        blank=True,
+        help_text=_("Leave empty when the lesson covers its course's area."),
+    )
 
-    content_panels = [*PortalPage.content_panels, FieldPanel("summary"), FieldPanel("minutes"), FieldPanel("body")]
+    content_panels = [
+        *PortalPage.content_panels,
+        FieldPanel("summary"),
+        FieldRowPanel([FieldPanel("minutes"), FieldPanel("content_area")]),
+        FieldPanel("body"),
+    ]
     search_fields = [*PortalPage.search_fields, index.SearchField("summary"), index.SearchField("body")]
     parent_page_types = ["training.CoursePage"]
     subpage_types = []
