@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from training.services import assignments, quiz, reminders, summary
+from training.services import assignments, campaigns, quiz, reminders, summary
 
 
 @shared_task(name="training.assignments_evaluate")
@@ -19,7 +19,8 @@ def assignments_for_user_task(user_id):
 
 @shared_task(name="training.reminders")
 def reminders_task():
-    return reminders.training_reminders_send()
+    """Daily: training reminders, escalations and 学时 warnings, then campaign notices."""
+    return reminders.training_reminders_send() + campaigns.campaign_notices_send()
 
 
 @shared_task(name="training.summary_rebuild")

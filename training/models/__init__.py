@@ -1,6 +1,6 @@
 from .assignments import Assignment, AssignmentRule, AssignmentSummary, StudyHoursTarget
 from .bank import Question, QuestionCategory, QuestionVersion
-from .pages import CampaignPage, ContestPage, CoursePage, LessonPage, TrainingIndexPage
+from .pages import CampaignNotice, CampaignPage, ContestPage, CoursePage, LessonPage, TrainingIndexPage
 from .quiz import Attempt, AttemptItem, Certificate
 
 __all__ = [
@@ -9,6 +9,7 @@ __all__ = [
     "AssignmentSummary",
     "Attempt",
     "AttemptItem",
+    "CampaignNotice",
     "CampaignPage",
     "Certificate",
     "ContestPage",

@@ -226,3 +226,20 @@ class ContestPage(QuizSettings, PortalPage):  # noqa: DJ008 - pages show their t
             else None
         )
         return context
+
+
+class CampaignNotice(models.Model):
+    """The advance notice of a campaign to its audience, sent once per start date (a moved date is announced again)."""
+
+    campaign = models.ForeignKey(CampaignPage, on_delete=models.CASCADE, related_name="notices")
+    starts_on = models.DateField(_("starts on"))
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    recipients = models.PositiveIntegerField(_("recipients"), default=0)
+
+    class Meta:
+        verbose_name = _("campaign notice")
+        verbose_name_plural = _("campaign notices")
+        constraints = [models.UniqueConstraint(fields=["campaign", "starts_on"], name="unique_campaign_notice")]
+
+    def __str__(self):
+        return f"{self.campaign_id} · {self.starts_on}"

@@ -24,11 +24,12 @@ from training.services.summary import SUMMARY_FIELDS, summary_apply, summary_row
 NEW_HIRE_TRAINING_DAYS = getattr(settings, "NEW_HIRE_TRAINING_DAYS", 30)
 
 
-def _eligible_q(course):
-    """People who may open the course: a course they can't see is never assigned to them."""
+def eligible_people_q(page):
+    """People who may open the page (a course, a campaign): active, not departed, cleared and in its scope. A course
+    they can't see is never assigned to them."""
     q = Q(is_active=True, security_profile__left_on__isnull=True)
-    q &= Q(security_profile__clearance__gte=course.effective_clearance)
-    groups = scope_ids(course.effective_scope)
+    q &= Q(security_profile__clearance__gte=page.effective_clearance)
+    groups = scope_ids(page.effective_scope)
     if groups is not None:
         q &= Q(groups__in=groups)
     return q
@@ -37,7 +38,7 @@ def _eligible_q(course):
 def _targets(rule, day):
     """[(user_id, key, cycle, due_on)] that `rule` asks for on `day`."""
     course = rule.course
-    users = get_user_model().objects.filter(_eligible_q(course))
+    users = get_user_model().objects.filter(eligible_people_q(course))
     if rule.kind == RuleKind.ANNUAL:
         due = rule.due_on if rule.due_on and rule.due_on.year == day.year else datetime.date(day.year, 12, 31)
         return [(pk, f"annual:{day.year}", day.year, due) for pk in users.values_list("pk", flat=True).distinct()]
