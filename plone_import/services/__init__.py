@@ -589,7 +589,12 @@ class PloneImport(PrincipalsMixin, MediaMixin, BulkPagesMixin, AfterTreeMixin):
             page.body = self._body(item)
             page.creators = ", ".join(item.creators)[:255]
             page.rights = (raw.get("rights") or "")[:255]
-            page.tags.set(self._tags(item.subjects))
+            tags = list(dict.fromkeys(self._tags(item.subjects)))
+            if page.pk is None:
+                # A new page's tags are tagged items held in memory: what tags.set() builds, without its lookups.
+                page.tagged_items = [page.tags.through(tag=tag) for tag in tags]
+            else:
+                page.tags.set(tags)
         if kind == "news":
             page.date = effective or parse_date(raw.get("created"), "created")
             page.image_caption = (raw.get("image_caption") or "")[:255]

@@ -12,7 +12,7 @@ from portal.models import PortalPage, SecureDocument, SecureImage
 
 from ..models import PlonePrincipal, PrincipalKind
 from ..readers import Decision
-from .common import hash_of
+from .common import hash_of, tags_preload
 
 
 class AfterTreeMixin:
@@ -61,7 +61,12 @@ class AfterTreeMixin:
             for start in range(0, len(ids), batch_size):
                 chunk = ids[start : start + batch_size]
                 objects = model.objects.filter(pk__in=chunk)
-                objects = objects.specific() if model is PortalPage else objects
+                objects = list(objects.specific() if model is PortalPage else objects)
+                by_class = {}
+                for obj in objects:
+                    by_class.setdefault(type(obj), []).append(obj)
+                for cls, batch in by_class.items():
+                    tags_preload(cls, batch)  # the tags are child relations the index reads
                 indexed = set(
                     ReferenceIndex.objects.filter(
                         base_content_type=base_type, object_id__in=[str(pk) for pk in chunk]

@@ -217,7 +217,7 @@ class BulkPagesMixin:
             planned.page.latest_revision = revision
             if planned.page.live:
                 planned.page.live_revision = revision
-        PortalPage.objects.bulk_update(pages, ["latest_revision", "live_revision"], batch_size=BATCH_SIZE)
+        _revisions_link(pages)
         for node in nodes.values():
             if node.pk is not None and node.new_children:
                 PortalPage.objects.filter(pk=node.pk).update(numchild=F("numchild") + node.new_children)
@@ -326,3 +326,17 @@ def _own_rows_insert(model, objs):
     manager = model._base_manager
     for start in range(0, len(objs), size):
         manager._insert(objs[start : start + size], fields=fields, using=manager.db)
+
+
+def _revisions_link(pages):
+    """Point each page row at its revision: one statement run for many rows (bulk_update's CASE per row is slower)."""
+    table = connection.ops.quote_name(PortalPage._meta.db_table)
+    columns = [
+        connection.ops.quote_name(PortalPage._meta.get_field(name).column)
+        for name in ("latest_revision", "live_revision", "id")
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET {columns[0]} = %s, {columns[1]} = %s WHERE {columns[2]} = %s",  # noqa: S608 - names from the model
+            [(page.latest_revision_id, page.live_revision_id, page.pk) for page in pages],
+        )

@@ -81,13 +81,13 @@ def admin_search_deferred(written, batch_size=500):
             for obj in objects:
                 by_class.setdefault(type(obj), []).append(obj)
             for cls, batch in by_class.items():
-                _tags_preload(cls, batch)
+                tags_preload(cls, batch)
             for backend in backends:
                 for cls, batch in by_class.items():
                     backend.add_bulk(cls, batch)
 
 
-def _tags_preload(model, objects):
+def tags_preload(model, objects):
     """Load the tags of a batch in one query, so the index does not read them object by object.
 
     A page's tags (a ClusterTaggableManager) are held in memory as its tagged items, which is where the manager
