@@ -19,10 +19,11 @@ no pages), regulation_id is the synthetic regulation's number.
 The build. UnitData.term_weights() of every unit is computed once (jieba + bigrams, the CPU part, database
 independent; timed and printed as "analysis"). The rows are then written the way _embedded_replace writes them --
 SearchUnit(length=sum(weights), the UNIT_FIELDS of the UnitData) through bulk_create, one SearchPosting (term,
-unit_id, tf) per term -- but in batches of 5,000 units per transaction, the postings through executemany on SQLite
+unit_id, tf, and the unit's length, effective_clearance and effective_scope) per term -- but in batches of 5,000
+units per transaction, the postings through executemany on SQLite
 and COPY on PostgreSQL (timed as "write"; SQLite gets a 1 GiB page cache for the load only, as its (term, unit)
 key is filled in random order). To show that this bulk path writes exactly the service's rows, the units of
-a few regulations are then re-written by the service itself (_embedded_replace({"regulation_id": ...}, units), which
+a few regulations are then re-written by the service itself (_embedded_replace("regulation_id", [...], units), which
 deletes and re-inserts them) and their unit rows and postings compared by key before and after; that service run is
 timed too (analysis included, units/s). On PostgreSQL the two tables are ANALYZEd after the load, as autovacuum does
 shortly after a bulk load; SQLite is left as production leaves it (nothing runs ANALYZE there).
@@ -54,7 +55,7 @@ length of the visible units, 5 minutes) are warm after the warm-up round, as on 
 GOAL: p50 <= 30 ms for both users, on every database run, for the embedded query and for search_for. The exit code
 is 0 only if every goal passed. When a goal is missed (or with --explain) the script prints, for the slowest query,
 the plan of the main statement (EXPLAIN QUERY PLAN on SQLite, EXPLAIN (ANALYZE, BUFFERS) on PostgreSQL) and the
-cumulative time and row count of each CTE of EmbeddedBackend._matches_sql (SELECT COUNT(*) FROM v, p, m, t, r).
+cumulative time and row count of each CTE of EmbeddedBackend._matches_sql (SELECT COUNT(*) FROM m, t, r).
 
 Databases. The main run always uses a throwaway SQLite file in a temporary directory (portal.settings.test, as
 page_serve.py). When DATABASE_URL is a PostgreSQL URL, the script then runs itself in a child process on a new
@@ -342,6 +343,10 @@ def apply_scopes(corpus, departments):
         unit.effective_scope = scope_key({departments[i].group_id for i in scope}) if scope else ""
 
 
+# What _embedded_replace writes per posting: the term's weight and the unit's length and access columns.
+POSTING_COLUMNS = "term, unit_id, tf, length, effective_clearance, effective_scope"
+
+
 def write_postings(cursor, rows):
     from django.db import connection
 
@@ -349,11 +354,12 @@ def write_postings(cursor, rows):
 
     table = SearchPosting._meta.db_table
     if connection.vendor == "postgresql":
-        with cursor.cursor.copy(f"COPY {table} (term, unit_id, tf) FROM STDIN") as copy:
+        with cursor.cursor.copy(f"COPY {table} ({POSTING_COLUMNS}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
     else:
-        insert = f"INSERT INTO {table} (term, unit_id, tf) VALUES (%s, %s, %s)"  # noqa: S608 - the model's table
+        placeholders = ", ".join(["%s"] * len(POSTING_COLUMNS.split(", ")))
+        insert = f"INSERT INTO {table} ({POSTING_COLUMNS}) VALUES ({placeholders})"  # noqa: S608 - the model's table
         cursor.executemany(insert, rows)
 
 
@@ -382,7 +388,7 @@ def bulk_write(corpus, weights):
             ]
             created = SearchUnit.objects.bulk_create(rows, batch_size=1000)
             posting_rows = [
-                (term, unit.pk, tf)
+                (term, unit.pk, tf, unit.length, unit.effective_clearance, unit.effective_scope)
                 for unit, terms in zip(created, batch_weights, strict=True)
                 for term, tf in terms.items()
             ]
@@ -408,10 +414,10 @@ def index_rows(regulation_ids):
         .order_by("key")
         .values_list("key", *fields)
     }
-    for key, term, tf in SearchPosting.objects.filter(unit__regulation_id__in=regulation_ids).values_list(
-        "unit__key", "term", "tf"
+    for key, term, *values in SearchPosting.objects.filter(unit__regulation_id__in=regulation_ids).values_list(
+        "unit__key", "term", "tf", "length", "effective_clearance", "effective_scope"
     ):
-        units[key][1][term] = tf
+        units[key][1][term] = tuple(values)
     return {key: (tuple(values), terms) for key, (values, terms) in units.items()}
 
 
@@ -427,7 +433,7 @@ def service_check(corpus):
     before = index_rows(chosen)
     started = time.perf_counter()
     for regulation_id in chosen:
-        _embedded_replace({"regulation_id": regulation_id}, by_regulation[regulation_id])
+        _embedded_replace("regulation_id", [regulation_id], by_regulation[regulation_id])
     elapsed = time.perf_counter() - started
     after = index_rows(chosen)
     units = sum(len(by_regulation[regulation_id]) for regulation_id in chosen)
@@ -573,7 +579,7 @@ def explain(viewer, plan):
     backend = EmbeddedBackend()
     with CaptureQueriesContext(connection) as captured:
         backend.search(viewer, plan)
-    statement = next(query["sql"] for query in captured.captured_queries if "FROM r JOIN" in query["sql"])
+    statement = next(query["sql"] for query in captured.captured_queries if "FROM top JOIN" in query["sql"])
     prefix = "EXPLAIN (ANALYZE, BUFFERS) " if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN "
     with connection.cursor() as cursor:
         cursor.execute(prefix + statement)
@@ -582,7 +588,7 @@ def explain(viewer, plan):
     matches_sql, params = backend._matches_sql(viewer, plan, plan.min_required(relaxed=True))
     stages = []
     with connection.cursor() as cursor:
-        for stage in ("v", "p", "m", "t", "r"):
+        for stage in ("m", "t", "r"):
             best = None
             for _ in range(3):
                 started = time.perf_counter()

@@ -56,10 +56,18 @@ class SearchUnit(models.Model):
 
 
 class SearchPosting(models.Model):
+    """One term of one unit. It repeats the unit's access columns and length so that a search reads only the
+    postings of its terms: the access filter (the same `access_q`) and BM25 need no lookup of the unit. On SQLite
+    the table is stored WITHOUT ROWID, clustered on (term, unit); on PostgreSQL a covering index serves the same
+    scan (migration 0003). The columns are written with the unit and re-written with it when its marking changes."""
+
     pk = models.CompositePrimaryKey("term", "unit")
     term = models.CharField(max_length=64)
     unit = models.ForeignKey(SearchUnit, on_delete=models.CASCADE, related_name="postings", db_index=False)
     tf = models.FloatField()
+    length = models.FloatField(default=0)
+    effective_clearance = models.PositiveSmallIntegerField(default=Clearance.INTERNAL)
+    effective_scope = models.CharField(max_length=1024, blank=True, default=UNRESTRICTED)
 
     class Meta:
         indexes = [models.Index(fields=["unit"], name="search_posting_unit")]

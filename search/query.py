@@ -27,6 +27,10 @@ DEFINITION_MARKERS = ("是指", "所称", "定义", "术语")
 DEFINITION_WEIGHT = 1.5
 MAX_CLAUSES = 8
 RELAXED_SHARE = 0.5
+# A clause scores its best alternative plus this share of the others that match (dis_max's tie_breaker): a unit that
+# names a 密级 and its grades (绝密, 机密) is more about 密级 than one that says 密级 once, without letting a pile of
+# weak synonyms outrank the word itself.
+ALTERNATIVE_TIE_BREAKER = 0.3
 
 STOP_WORDS = frozenset(
     """

@@ -26,6 +26,7 @@ from elasticsearch.dsl import Date, Integer, Keyword, Mapping, Q, Search, Text
 from portal.models.marking import scope_ids
 from search.backends import SORT_DATE, Filters, Hit, SearchResults, SearchUnavailable
 from search.models import UnitKind
+from search.query import ALTERNATIVE_TIE_BREAKER
 
 logger = logging.getLogger(__name__)
 
@@ -148,11 +149,11 @@ def alternative_query(alternative):
 
 
 def clause_query(clause):
-    """The best alternative of a clause (a word and its thesaurus expansions)."""
+    """The best alternative of a clause (a word and its thesaurus expansions) plus a share of the others."""
     alternatives = [query for query in map(alternative_query, clause.alternatives) if query is not None]
     if not alternatives:
         return Q("match_none")
-    return Q("dis_max", queries=alternatives, tie_breaker=0.0)
+    return Q("dis_max", queries=alternatives, tie_breaker=ALTERNATIVE_TIE_BREAKER)
 
 
 def _coordinated(query, required):

@@ -18,6 +18,7 @@ from django.utils import timezone
 from portal.access import access_q
 from search.backends import SORT_DATE, Filters, Hit, SearchResults
 from search.models import SearchPosting, SearchUnit, UnitKind
+from search.query import ALTERNATIVE_TIE_BREAKER
 
 K1 = 1.2
 B = 0.75
@@ -55,6 +56,11 @@ def index_changed():
 
 def _visible(viewer):
     return SearchUnit.objects.filter(access_q(viewer))
+
+
+def _visible_postings(viewer):
+    """Postings of units the viewer may open: the same `access_q`, on the unit's marking copied to each posting."""
+    return SearchPosting.objects.filter(access_q(viewer))
 
 
 def _filter_sql(filters):
@@ -104,7 +110,8 @@ class EmbeddedBackend:
         missing = [term for term in terms if term not in frequencies]
         if missing:
             counted = dict(
-                SearchPosting.objects.filter(term__in=missing, unit__in=_visible(viewer).values("id"))
+                _visible_postings(viewer)
+                .filter(term__in=missing)
                 .values_list("term")
                 .annotate(n=Count("unit_id"))
                 .values_list("term", "n")
@@ -117,9 +124,10 @@ class EmbeddedBackend:
     def _matches_sql(self, viewer, plan, min_required):
         """The CTE chain ending in r(unit_id, score, required): every visible unit that matches the plan.
 
-        One pass over the visible postings of the query's terms, grouped once per unit: BM25 per posting (the
-        document frequencies come from `_document_frequencies`), then per alternative its score and how many of its
-        terms the unit holds, as conditional sums. A clause scores its best fully present alternative.
+        One pass over the visible postings of the query's terms, grouped once per unit into one BM25 column per
+        term (the document frequencies come from `_document_frequencies`); an alternative is present when all its
+        term columns are, and scores their sum. A clause scores its best present alternative plus a share of the
+        others (ALTERNATIVE_TIE_BREAKER).
         """
         alternatives = []  # (clause_no, optional, weight, terms)
         for clause_no, clause in enumerate(plan.clauses):
@@ -127,52 +135,55 @@ class EmbeddedBackend:
                 terms = tuple(dict.fromkeys(alternative.terms))
                 alternatives.append((clause_no, clause.optional, alternative.weight, terms))
         terms = list(dict.fromkeys(term for *_rest, alt_terms in alternatives for term in alt_terms))
+        column = {term: f"b{j}" for j, term in enumerate(terms)}
         total_units, avgdl = self._stats(viewer)
         frequencies = self._document_frequencies(viewer, terms)
         idf = {term: math.log(1.0 + (total_units - df + 0.5) / (df + 0.5)) for term, df in frequencies.items()}
-        visible_sql, visible_params = _visible(viewer).values("id", "length").query.sql_with_params()
-
-        idf_case = " ".join("WHEN %s THEN %s" for _term in terms)
-        idf_params = [value for term in terms for value in (term, idf[term])]
+        postings_sql, postings_params = (
+            _visible_postings(viewer).values("unit_id", "term", "tf", "length").query.sql_with_params()
+        )
         term_filter, term_params = self._posting_filter(alternatives, terms, frequencies)
-        sums, sum_params = [], []
-        for i, (*_head, alt_terms) in enumerate(alternatives):
-            test = f"term IN ({', '.join(['%s'] * len(alt_terms))})"
-            sums.append(f"SUM(CASE WHEN {test} THEN bm ELSE 0 END) AS s{i}, COUNT(CASE WHEN {test} THEN 1 END) AS n{i}")
-            sum_params.extend([*alt_terms, *alt_terms])
-        clause_scores, clause_matched = [], []
-        for clause_no, clause in enumerate(plan.clauses):
-            members = [(i, alt) for i, alt in enumerate(alternatives) if alt[0] == clause_no]
-            scores = [
-                f"(CASE WHEN n{i} = {len(t)} THEN {float(w) / len(t)} * s{i} ELSE 0 END)"
-                for i, (_c, _o, w, t) in members
-            ]
-            clause_scores.append(scores[0] if len(scores) == 1 else f"{self._greatest}({', '.join(scores)})")
-            if not clause.optional:
-                present = " OR ".join(f"n{i} = {len(t)}" for i, (_c, _o, _w, t) in members)
-                clause_matched.append(f"(CASE WHEN {present} THEN 1 ELSE 0 END)")
+        # Numbers computed here (never user input) are written into the SQL; terms are parameters.
+        norm = f"pt.tf * {K1 + 1!r} / (pt.tf + {K1!r} * ({1 - B!r} + {B!r} * pt.length / {float(avgdl)!r}))"
         if len(terms) == 1:
             # One term (保密, 涉密): one posting per unit, nothing to group.
-            per_unit, sum_params = "SELECT unit_id, bm AS s0, 1 AS n0 FROM p", []
+            per_unit = (
+                f"SELECT pt.unit_id, {idf[terms[0]]!r} * {norm} AS b0 FROM ({postings_sql}) pt WHERE {term_filter}"
+            )
+            column_params = []
         else:
-            per_unit = f"SELECT unit_id, {', '.join(sums)} FROM p GROUP BY unit_id"
+            columns = ", ".join(
+                f"MAX(CASE WHEN pt.term = %s THEN {idf[term]!r} * {norm} END) AS {column[term]}" for term in terms
+            )
+            per_unit = f"SELECT pt.unit_id, {columns} FROM ({postings_sql}) pt WHERE {term_filter} GROUP BY pt.unit_id"
+            column_params = list(terms)
+        clause_scores, clause_matched = [], []
+        for clause_no, clause in enumerate(plan.clauses):
+            scores, presences = [], []
+            for _c, _o, weight, alt_terms in (alt for alt in alternatives if alt[0] == clause_no):
+                present = " AND ".join(f"{column[term]} IS NOT NULL" for term in alt_terms)
+                total = " + ".join(column[term] for term in alt_terms)
+                scores.append(f"(CASE WHEN {present} THEN {float(weight) / len(alt_terms)!r} * ({total}) ELSE 0 END)")
+                presences.append(f"({present})")
+            if len(scores) == 1:
+                clause_scores.append(scores[0])
+            else:
+                best = f"{self._greatest}({', '.join(scores)})"
+                clause_scores.append(
+                    f"({1 - ALTERNATIVE_TIE_BREAKER!r} * {best} + {ALTERNATIVE_TIE_BREAKER!r} * ({' + '.join(scores)}))"
+                )
+            if not clause.optional:
+                clause_matched.append(f"(CASE WHEN {' OR '.join(presences)} THEN 1 ELSE 0 END)")
         sql = f"""
-            WITH v AS ({visible_sql}),
-            p AS (
-                SELECT pt.unit_id, pt.term,
-                       (CASE pt.term {idf_case} ELSE 0 END)
-                       * pt.tf * {K1 + 1} / (pt.tf + {K1} * ({1 - B} + {B} * v.length / %s)) AS bm
-                FROM {POSTING_TABLE} pt JOIN v ON v.id = pt.unit_id
-                WHERE {term_filter}
-            ),
-            m AS ({per_unit}),
+            WITH m AS ({per_unit}),
             t AS (
                 SELECT unit_id, {" + ".join(clause_scores)} AS score, {" + ".join(clause_matched) or "0"} AS required
                 FROM m
             ),
             r AS (SELECT unit_id, score, required FROM t WHERE required >= %s)
         """
-        params = [*visible_params, *idf_params, float(avgdl), *term_params, *sum_params, min_required]
+        # Placeholders in order: the term columns, then the postings subquery, the posting filter, the threshold.
+        params = [*column_params, *postings_params, *term_params, min_required]
         return sql, params
 
     @staticmethod
@@ -204,18 +215,30 @@ class EmbeddedBackend:
         return "MAX" if connection.vendor == "sqlite" else "GREATEST"
 
     def _ranked(self, viewer, plan, filters, sort, offset, limit, min_required):
+        """One page of hits and the total. The matches are ranked on (unit, score) alone and only the page's units
+        are read in full; a unit's columns are joined before ranking only when a facet filter or the date order
+        needs them."""
         matches_sql, params = self._matches_sql(viewer, plan, min_required)
         where, filter_params = _filter_sql(filters)
         required = max(1, len(plan.required))
-        order = "x.date IS NULL, x.date DESC, score DESC, x.id" if sort == SORT_DATE else "score DESC, x.position, x.id"
+        coordination = f"(r.required / {float(required)}) * (r.required / {float(required)})"
+        by_date = sort == SORT_DATE
+        if by_date or filter_params:
+            ranked = (
+                f"SELECT r.unit_id, r.score * {coordination} AS score, x.date FROM r"
+                f" JOIN {UNIT_TABLE} x ON x.id = r.unit_id WHERE {where}"
+            )
+        else:
+            ranked = f"SELECT r.unit_id, r.score * {coordination} AS score, NULL AS date FROM r"
+        # Ties (identical units) keep the index order, which is the regulation's article order.
+        order = "{t}date IS NULL, {t}date DESC, {t}score DESC, {t}unit_id" if by_date else "{t}score DESC, {t}unit_id"
         columns = ", ".join(f"x.{name}" for name in HIT_COLUMNS)
-        sql = f"""{matches_sql}
-            SELECT {columns}, r.score * (r.required / {float(required)}) * (r.required / {float(required)}) AS score,
-                   COUNT(*) OVER () AS total
-            FROM r JOIN {UNIT_TABLE} x ON x.id = r.unit_id
-            WHERE {where}
-            ORDER BY {order}
-            LIMIT %s OFFSET %s
+        sql = f"""{matches_sql},
+            s AS MATERIALIZED ({ranked}),
+            top AS (SELECT unit_id, score, date FROM s ORDER BY {order.format(t="")} LIMIT %s OFFSET %s)
+            SELECT {columns}, top.score, (SELECT COUNT(*) FROM s) AS total
+            FROM top JOIN {UNIT_TABLE} x ON x.id = top.unit_id
+            ORDER BY {order.format(t="top.")}
         """
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, *filter_params, limit, offset])

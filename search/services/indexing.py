@@ -264,7 +264,14 @@ def _embedded_replace(source_field, source_ids, units):
             created = SearchUnit.objects.bulk_create(rows, batch_size=500)
             SearchPosting.objects.bulk_create(
                 [
-                    SearchPosting(unit_id=unit.pk, term=term, tf=tf)
+                    SearchPosting(
+                        unit_id=unit.pk,
+                        term=term,
+                        tf=tf,
+                        length=unit.length,
+                        effective_clearance=unit.effective_clearance,
+                        effective_scope=unit.effective_scope,
+                    )
                     for unit, terms in zip(created, weights, strict=True)
                     for term, tf in terms.items()
                 ],

@@ -1,10 +1,15 @@
+import time
+
 import pytest
+from django.core.cache import cache
 
 from policies.models import PolicyIndexPage
 from policies.parsing import parse_regulations
 from policies.services.importing import regulation_import, titles_disambiguated
 from portal.demo import data
 from portal.demo.policies import SEEDS_DIR
+from search.models import ThesaurusEntry
+from search.query import THESAURUS_VERSION_KEY, thesaurus_changed
 from search.services.indexing import index_rebuild
 
 
@@ -32,3 +37,19 @@ def indexed(django_capture_on_commit_callbacks):
             return make(*args, **kwargs)
 
     return run
+
+
+@pytest.fixture
+def thesaurus(db):
+    """thesaurus({term: (synonyms, weight)}) → only these entries, in effect for the next plan."""
+
+    def make(entries):
+        ThesaurusEntry.objects.all().delete()
+        for term, (synonyms, weight) in entries.items():
+            ThesaurusEntry.objects.create(term=term, synonyms=synonyms, weight=weight, two_way=False)
+        # A version no earlier test used: the per-process thesaurus copy is keyed by it, and the cache (holding the
+        # counter) is emptied before every test, so a plain bump could repeat a version seen with other entries.
+        cache.set(THESAURUS_VERSION_KEY, time.time_ns())
+        thesaurus_changed()
+
+    return make

@@ -1,0 +1,101 @@
+"""How the embedded backend ranks, pages, sorts and filters: what a reader sees on the results page.
+
+Runs on SQLite and on PostgreSQL (CI runs the suite on both). Pages are published through the real path, so the
+index is written by the same on-commit tasks a publish runs.
+"""
+
+import pytest
+
+from home.models import ArticlePage
+from portal.access import viewer_for
+from portal.enums import Clearance
+from search.backends import SORT_DATE, Filters
+from search.backends.embedded import EmbeddedBackend
+from search.query import plan_query
+from search.selectors import search_for
+from search.services.indexing import page_index
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def reader(user_with):
+    user = user_with(Clearance.INTERNAL)
+    user.is_verified = lambda: True
+    return user
+
+
+@pytest.fixture
+def publish(home, indexed):
+    def make(title, summary, clearance=Clearance.INTERNAL, slug=None):
+        def build():
+            page = ArticlePage(
+                title=title,
+                summary=summary,
+                slug=slug or f"r{ArticlePage.objects.count()}",
+                clearance=clearance,
+                secrecy_term="5年" if clearance else "",
+                classification_basis="测试定密依据" if clearance else "",
+            )
+            home.add_child(instance=page)
+            page.save_revision().publish()
+            return page
+
+        return indexed(build)
+
+    return make
+
+
+def titles(results):
+    return [hit.title for hit in results.hits]
+
+
+def test_pages_of_results_do_not_overlap_and_keep_the_same_total(publish, reader):
+    """O01 深圳条例 第十一条: every matching 条 is reachable page by page, each once."""
+    for n in range(7):
+        publish(f"涉密载体登记{n}", "涉密载体应当登记。" + "说明。" * n)
+    publish("秘密文件", "涉密载体不得私自携带。", clearance=Clearance.SECRET)  # not for this reader
+    pages = [search_for(user=reader, query="涉密载体", page=number, per_page=3)[0] for number in (1, 2, 3, 4)]
+    assert [results.total for results in pages] == [7, 7, 7, 7]
+    seen = [title for results in pages for title in titles(results)]
+    assert sorted(seen) == sorted(f"涉密载体登记{n}" for n in range(7))
+    assert titles(pages[3]) == []  # past the end: no hits, the total still right
+
+
+def test_scores_decrease_down_the_list_and_the_shortest_match_comes_first(publish, reader):
+    publish("保密检查", "本年度开展保密检查，" + "各部门按照计划完成相关工作，" * 6)
+    publish("保密检查通知", "开展保密检查。")
+    results, _plan = search_for(user=reader, query="保密检查")
+    scores = [hit.score for hit in results.hits]
+    assert scores == sorted(scores, reverse=True)
+    assert titles(results)[0] == "保密检查通知"
+
+
+def test_sorting_by_date_puts_the_newest_first(publish, reader):
+    old = publish("旧的涉密载体规定", "涉密载体管理。")
+    new = publish("新的涉密载体规定", "涉密载体管理。" + "补充。" * 5)
+    ArticlePage.objects.filter(pk=old.pk).update(last_published_at="2020-01-01T00:00:00Z")
+    page_index(old.pk)
+    viewer_results, _plan = search_for(user=reader, query="涉密载体", sort=SORT_DATE)
+    assert titles(viewer_results) == [new.title, old.title]
+
+
+def test_a_year_filter_narrows_hits_and_total_together(publish, reader):
+    old = publish("旧的涉密载体规定", "涉密载体管理。")
+    publish("新的涉密载体规定", "涉密载体管理。")
+    ArticlePage.objects.filter(pk=old.pk).update(last_published_at="2020-06-01T00:00:00Z")
+    page_index(old.pk)
+    results, _plan = search_for(user=reader, query="涉密载体", filters=Filters(year=2020))
+    assert (results.total, titles(results)) == (1, [old.title])
+
+
+def test_a_clause_that_matches_several_of_its_synonyms_ranks_above_one_that_matches_one(publish, reader, thesaurus):
+    """A unit naming 密级 and its grades is more about 密级 than one that mentions 密级 once (the tie-breaker)."""
+    thesaurus({"密级": ("绝密,机密", 0.6)})
+    for n in range(4):
+        publish(f"保密检查{n}", "开展保密检查。")
+    publish("分级说明", "文件的密级分为绝密、机密。")
+    publish("文件标识", "文件的密级为绝密。")  # shorter: it would win on its best synonym alone
+    plan = plan_query("密级")
+    results = EmbeddedBackend().search(viewer_for(reader), plan)
+    assert [hit.title for hit in results.hits] == ["分级说明", "文件标识"]
