@@ -76,6 +76,18 @@ def dashboard(request):
         )
         row["link"] = _drill_query(group, row, filters)
         row["average_minutes"] = round(row["average_seconds"] / 60, 1) if row["average_seconds"] else None
+    if request.GET.get("format") == "xlsx":
+        log(
+            instance=request.user.security_profile,
+            action="training.export",
+            user=request.user,
+            data={"group": group, **{k: v for k, v in filters.items() if v}},
+        )
+        response = HttpResponse(
+            exports.dashboard_workbook(rows, title=_("Training completion")), content_type=exports.XLSX
+        )
+        response["Content-Disposition"] = 'attachment; filename="training-dashboard.xlsx"'
+        return never_cache_private(response)
     context = {
         **_filter_context(request, filters, scope),
         "group": group,

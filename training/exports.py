@@ -121,6 +121,32 @@ def people_workbook(rows, *, title):
     return _save(workbook)
 
 
+DASHBOARD_COLUMNS = ["分组", "周期", "应培训", "已完成", "已通过", "逾期", "平均分", "平均用时(分钟)"]
+
+
+def dashboard_workbook(rows, *, title):
+    """The dashboard table as shown (one row per course, cycle, department or post category)."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title="培训统计")
+    sheet.append(_cells(sheet, [title]))
+    sheet.append([f"导出时间 {_local(timezone.now())}"])
+    sheet.append(DASHBOARD_COLUMNS)
+    for row in rows:
+        sheet.append(
+            [
+                _text(sheet, str(row["label"])),
+                row.get("cycle") or "",
+                row["assigned"],
+                row["completed"],
+                row["passed"],
+                row["overdue"],
+                round(float(row["average_score"]), 1) if row["average_score"] is not None else "",
+                row["average_minutes"] if row["average_minutes"] is not None else "",
+            ]
+        )
+    return _save(workbook)
+
+
 def _answer_text(version):
     if version.kind == QuestionKind.FILL_IN:
         return "|".join(version.answer)

@@ -173,3 +173,15 @@ def test_a_person_record_lists_courses_attempts_and_hours(scenario, office, veri
     assert "年度全员保密培训" in html and "星河项目专门培训" in html and "2025" in html
     low = verified_client(office(1)).get(reverse("training_person", args=[a.pk])).content.decode()
     assert "星河项目专门培训" not in low
+
+
+def test_the_dashboard_table_exports_to_excel_as_shown(scenario, office, verified_client):
+    """O53 保密宣传教育制度 第四条: the per-department figures go to Excel as the page shows them."""
+    client = verified_client(office(2))
+    url = reverse("training_dashboard") + f"?group=department&course={scenario['course'].pk}&format=xlsx"
+    export = client.get(url)
+    assert export.status_code == 200 and "no-cache" in export["Cache-Control"]
+    rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(min_row=4, values_only=True))
+    by_department = {row[0]: row for row in rows}
+    assert by_department["研发部"][2:6] == (4, 3, 2, 1)  # assigned, completed, passed, overdue (both cycles)
+    assert by_department["市场部"][2:6] == (1, 1, 1, 0)

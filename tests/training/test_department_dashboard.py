@@ -50,6 +50,9 @@ def test_a_department_officer_sees_only_their_department(two_departments, depart
     export = client.get(reverse("training_people") + "?format=xlsx")
     names = {row[1] for row in load_workbook(io.BytesIO(export.content)).active.iter_rows(min_row=4, values_only=True)}
     assert len(names) == 3
+    table = client.get(reverse("training_dashboard") + "?group=department&format=xlsx")
+    labels = [row[0] for row in load_workbook(io.BytesIO(table.content)).active.iter_rows(min_row=4, values_only=True)]
+    assert labels == ["研发部"]
     own = two_departments["rd_people"][0]
     assert client.get(reverse("training_person", args=[own.pk])).status_code == 200
 
