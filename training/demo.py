@@ -420,6 +420,7 @@ def _office_permissions():
     officers.permissions.add(
         Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"),
         Permission.objects.get(content_type__app_label="training", codename="view_department_assignments"),
+        *Permission.objects.filter(content_type__app_label="training", content_type__model="assignmentrule"),
     )
     group = Group.objects.filter(name=SECRECY_OFFICE_GROUP).first()
     if group is None:

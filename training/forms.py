@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from policies.models import RegulationPage
-from training.enums import QuestionKind
+from portal.models import Department
+from training.enums import QuestionKind, RuleKind
 
 
 class QuestionForm(WagtailAdminModelForm):
@@ -68,4 +69,36 @@ class QuestionForm(WagtailAdminModelForm):
         if "kind" in cleaned and "text" in cleaned and "answer_text" in cleaned:
             for message in version_errors(**self.version_content()):
                 self.add_error(None, message)
+        return cleaned
+
+
+class AssignmentRuleForm(WagtailAdminModelForm):
+    """Courses the editor may see only. An editor without the company-wide dashboard (a 部门保密员) makes department
+    rules for their own department and nothing else (O63)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from portal import access
+        from training.models import CoursePage
+        from training.selectors import rule_department_scope_for
+
+        user = self.for_user
+        if "course" in self.fields and user is not None:
+            self.fields["course"].queryset = access.visible(CoursePage.objects.order_by("title"), user)
+        self.department_only = rule_department_scope_for(user=user) if user is not None else None
+        if self.department_only is not None:
+            self.fields["kind"].choices = [(RuleKind.DEPARTMENT.value, RuleKind.DEPARTMENT.label)]
+            self.fields["departments"].queryset = Department.objects.filter(pk=self.department_only)
+            self.fields["departments"].required = True
+            for name in ("users", "post_categories"):
+                self.fields.pop(name, None)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.department_only is not None:
+            if cleaned.get("kind") != RuleKind.DEPARTMENT:
+                self.add_error("kind", _("You can only assign training to your own department."))
+            departments = cleaned.get("departments") or []
+            if not departments or any(d.pk != self.department_only for d in departments):
+                self.add_error("departments", _("You can only assign training to your own department."))
         return cleaned

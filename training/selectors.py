@@ -60,6 +60,15 @@ def dashboard_scope_for(*, user):
     return None
 
 
+def rule_department_scope_for(*, user):
+    """For assignment rules: None when the editor works company-wide (保密办, superusers), else the one department
+    they may assign to (a 部门保密员's own), or 0 when they have none: nothing can be assigned."""
+    if user.is_superuser or user.has_perm(DASHBOARD_PERMISSION):
+        return None
+    department_id = SecurityProfile.objects.filter(user=user).values_list("department_id", flat=True).first()
+    return department_id or 0
+
+
 def _q(user, request, prefix=""):
     return access.access_q(viewer_of(user, request), prefix=prefix)
 

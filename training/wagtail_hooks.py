@@ -7,13 +7,15 @@ from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.views.generic.models import CreateView, EditView, IndexView
+from wagtail.admin.views.generic.models import CreateView, DeleteView, EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from portal import access
 from portal.hooks import DEMO_LOADERS, DOSSIER_SECTIONS, HOME_PANELS, DossierSection
+from portal.models import Department
 from training import admin_views, selectors
-from training.forms import QuestionForm
+from training.enums import RuleKind
+from training.forms import AssignmentRuleForm, QuestionForm
 from training.models import AssignmentRule, Question, QuestionCategory, StudyHoursTarget
 from training.services.bank import question_save
 
@@ -89,6 +91,44 @@ class QuestionCategoryViewSet(ModelViewSet):
     list_display = ["name", "code", "content_area"]
 
 
+def _rules_for(user, queryset):
+    """The rules an editor may list or edit: all of them company-wide, else only their own department's."""
+    department_id = selectors.rule_department_scope_for(user=user)
+    if department_id is None:
+        return queryset
+    return (
+        queryset.filter(kind=RuleKind.DEPARTMENT, departments=department_id)
+        .exclude(departments__in=Department.objects.exclude(pk=department_id))
+        .exclude(users__isnull=False)
+        .distinct()
+    )
+
+
+class AssignmentRuleIndexView(IndexView):
+    def get_base_queryset(self):
+        return _rules_for(self.request.user, super().get_base_queryset())
+
+
+class AssignmentRuleEditView(EditView):
+    def get_object(self, queryset=None):
+        rule = super().get_object(queryset)
+        if not _rules_for(self.request.user, AssignmentRule.objects.filter(pk=rule.pk)).exists():
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        return rule
+
+
+class AssignmentRuleDeleteView(DeleteView):
+    def get_object(self, queryset=None):
+        rule = super().get_object(queryset)
+        if not _rules_for(self.request.user, AssignmentRule.objects.filter(pk=rule.pk)).exists():
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        return rule
+
+
 class AssignmentRuleViewSet(ModelViewSet):
     name = "training_rule"
     model = AssignmentRule
@@ -97,6 +137,16 @@ class AssignmentRuleViewSet(ModelViewSet):
     form_fields = ["name", "course", "kind", "days", "due_on", "departments", "post_categories", "users", "active"]
     list_display = ["name", "course", "kind", "days", "active"]
     list_filter = ["kind", "active"]
+    index_view_class = AssignmentRuleIndexView
+    edit_view_class = AssignmentRuleEditView
+    delete_view_class = AssignmentRuleDeleteView
+    inspect_view_enabled = False
+    copy_view_enabled = False
+
+    def get_form_class(self, for_update=False):
+        from django.forms.models import modelform_factory
+
+        return modelform_factory(self.model, form=AssignmentRuleForm, fields=self.form_fields)
 
 
 class StudyHoursTargetViewSet(ModelViewSet):
