@@ -86,6 +86,8 @@ def _filter_sql(filters):
 
 class EmbeddedBackend:
     name = "embedded"
+    # Read only the postings that can change the answer (see _posting_filter); off reads every posting of every term.
+    prune = True
 
     def _stats(self, viewer):
         """(number of visible units, their average length), cached per clearance and groups until the index changes."""
@@ -142,7 +144,13 @@ class EmbeddedBackend:
         postings_sql, postings_params = (
             _visible_postings(viewer).values("unit_id", "term", "tf", "length").query.sql_with_params()
         )
-        term_filter, term_params = self._posting_filter(alternatives, terms, frequencies)
+        if self.prune:
+            candidates_cte, candidates_params, term_filter, term_params = self._posting_filter(
+                plan, alternatives, terms, frequencies, min_required
+            )
+        else:
+            candidates_cte, candidates_params = "", []
+            term_filter, term_params = f"pt.term IN ({', '.join(['%s'] * len(terms))})", list(terms)
         # Numbers computed here (never user input) are written into the SQL; terms are parameters.
         norm = f"pt.tf * {K1 + 1!r} / (pt.tf + {K1!r} * ({1 - B!r} + {B!r} * pt.length / {float(avgdl)!r}))"
         if len(terms) == 1:
@@ -175,40 +183,77 @@ class EmbeddedBackend:
             if not clause.optional:
                 clause_matched.append(f"(CASE WHEN {' OR '.join(presences)} THEN 1 ELSE 0 END)")
         sql = f"""
-            WITH m AS ({per_unit}),
+            WITH {candidates_cte}
+            m AS ({per_unit}),
             t AS (
                 SELECT unit_id, {" + ".join(clause_scores)} AS score, {" + ".join(clause_matched) or "0"} AS required
                 FROM m
             ),
             r AS (SELECT unit_id, score, required FROM t WHERE required >= %s)
         """
-        # Placeholders in order: the term columns, then the postings subquery, the posting filter, the threshold.
-        params = [*column_params, *postings_params, *term_params, min_required]
+        # Placeholders in order: the candidates, the term columns, the postings subquery, the posting filter, the
+        # threshold.
+        params = [*candidates_params, *column_params, *postings_params, *term_params, min_required]
         return sql, params
 
     @staticmethod
-    def _posting_filter(alternatives, terms, frequencies):
-        """The postings the query needs: a term's postings only in units that hold the rarest term of an alternative
-        it belongs to. An alternative counts only when all its terms are present, so a frequent bigram (~保密, in
-        most units) is read only where its rare partner (~级别) is, not all tens of thousands of times."""
-        drivers = {term: set() for term in terms}
-        for *_head, alt_terms in alternatives:
+    def _posting_filter(plan, alternatives, terms, frequencies, min_required):
+        """(candidates CTE, its params, WHERE on the postings pt, its params): the postings the query needs.
+
+        A unit that matches at least `min_required` of the n required clauses that can match at all must hold a
+        term of one of the n - min_required + 1 rarest of them (pigeonhole). Those clauses' terms are read in full
+        and define the candidate units; every other term is read only in candidates. An alternative counts only
+        when all its terms are present, so a term is also read only where the rarest term of its alternative is:
+        保密 (in most units) is read where 离职 is, and the bigram ~保密 where its rare partner ~级别 is.
+        The result is the same as reading every posting of every term; only less is read.
+        """
+        alternative_drivers = {term: set() for term in terms}
+        clause_drivers = {}
+        for clause_no, _optional, _weight, alt_terms in alternatives:
             rarest = min(alt_terms, key=lambda term: (frequencies[term], term))
+            clause_drivers.setdefault(clause_no, set()).add(rarest)
             for term in alt_terms:
-                drivers[term].add(rarest)
-        free = [term for term in terms if term in drivers[term]]
-        sql = [f"pt.term IN ({', '.join(['%s'] * len(free))})"] if free else []
-        params = list(free)
-        for term in terms:
-            if term in drivers[term]:
-                continue
-            driven_by = sorted(drivers[term])
-            sql.append(
-                f"(pt.term = %s AND pt.unit_id IN (SELECT d.unit_id FROM {POSTING_TABLE} d"
-                f" WHERE d.term IN ({', '.join(['%s'] * len(driven_by))})))"
+                alternative_drivers[term].add(rarest)
+
+        def clause_size(clause_no):
+            return sum(frequencies[term] for term in clause_drivers[clause_no])
+
+        matchable = [
+            clause_no
+            for clause_no, clause in enumerate(plan.clauses)
+            if not clause.optional and clause_no in clause_drivers and clause_size(clause_no)
+        ]
+        if len(matchable) < min_required:
+            return "", [], "1 = 0", []  # too few of the required words occur anywhere the reader may look
+        deciding = sorted(matchable, key=lambda clause_no: (clause_size(clause_no), clause_no))
+        deciding = deciding[: len(matchable) - min_required + 1]
+        candidate_terms = sorted(set().union(*(clause_drivers[clause_no] for clause_no in deciding)))
+        limited_to_candidates = len(deciding) < len(matchable) or any(clause.optional for clause in plan.clauses)
+        cte, cte_params = "", []
+        if limited_to_candidates:
+            cte = (
+                f"c AS (SELECT DISTINCT d.unit_id FROM {POSTING_TABLE} d"
+                f" WHERE d.term IN ({', '.join(['%s'] * len(candidate_terms))})),"
             )
-            params.extend([term, *driven_by])
-        return "(" + " OR ".join(sql) + ")", params
+            cte_params = list(candidate_terms)
+        free, sql, params = [], [], []
+        for term in terms:
+            if term not in alternative_drivers[term]:
+                driven_by = sorted(alternative_drivers[term])
+                sql.append(
+                    f"(pt.term = %s AND pt.unit_id IN (SELECT d.unit_id FROM {POSTING_TABLE} d"
+                    f" WHERE d.term IN ({', '.join(['%s'] * len(driven_by))})))"
+                )
+                params.extend([term, *driven_by])
+            elif term in candidate_terms or not limited_to_candidates:
+                free.append(term)
+            else:
+                sql.append("(pt.term = %s AND pt.unit_id IN (SELECT unit_id FROM c))")
+                params.append(term)
+        if free:
+            sql.insert(0, f"pt.term IN ({', '.join(['%s'] * len(free))})")
+            params[:0] = free
+        return cte, cte_params, "(" + " OR ".join(sql) + ")", params
 
     @property
     def _greatest(self):
