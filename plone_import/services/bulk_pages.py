@@ -91,6 +91,8 @@ class BulkPagesMixin:
         """Plan a new page for the next batch. False if the item must be imported on its own."""
         if not self.bulk or record is not None or kind not in PAGE_MODELS or kind == "regulation":
             return False
+        if PAGE_MODELS[kind]._meta.get_parent_list() != [PortalPage]:
+            return False  # the batch writes the base table and one specific table
         if item.parent_uid and item.parent_uid != self.export.root.uid:
             in_batch = any(planned.item.uid == item.parent_uid for planned in self.batch if planned.kind == "folder")
             parent_record = self.records.get(item.parent_uid)
