@@ -185,11 +185,11 @@ class EmbeddedBackend:
         sql = f"""
             WITH {candidates_cte}
             m AS ({per_unit}),
-            t AS (
+            t AS NOT MATERIALIZED (
                 SELECT unit_id, {" + ".join(clause_scores)} AS score, {" + ".join(clause_matched) or "0"} AS required
                 FROM m
             ),
-            r AS (SELECT unit_id, score, required FROM t WHERE required >= %s)
+            r AS NOT MATERIALIZED (SELECT unit_id, score, required FROM t WHERE required >= %s)
         """
         # Placeholders in order: the candidates, the term columns, the postings subquery, the posting filter, the
         # threshold.
