@@ -52,6 +52,11 @@ class PloneItem(models.Model):
     def target(self):
         return self.page or self.document or self.image
 
+    @property
+    def has_target(self):
+        """Whether the portal object is still there, without loading it (deleting it empties the link: SET_NULL)."""
+        return bool(self.page_id or self.document_id or self.image_id)
+
 
 class PrincipalKind(models.TextChoices):
     USER = "user", _("User")

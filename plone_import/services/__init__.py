@@ -297,7 +297,7 @@ class PloneImport(PrincipalsMixin, MediaMixin, BulkPagesMixin, AfterTreeMixin):
         try:
             snapshot = self._snapshot(item, kind)
             checksum = hash_of(snapshot)
-            if record is not None and record.checksum == checksum and record.target is not None:
+            if record is not None and record.checksum == checksum and record.has_target:
                 self.result.count(kind, "unchanged")
                 return
             if kind in ("document", "news", "event", "file", "image"):
