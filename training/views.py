@@ -12,11 +12,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from portal import access
-from portal.models import PortalPage
 from portal.services.audit import never_cache_private, read_record
 from training import exports, selectors
 from training.enums import AttemptStatus
-from training.models import AttemptItem, Certificate
+from training.models import AttemptItem, Certificate, ContestPage, CoursePage
 from training.services import quiz
 from training.services.certificates import certificate_lookup
 
@@ -62,10 +61,9 @@ def my_training(request):
 
 @require_POST
 def quiz_start(request, page_id):
-    # Only a published page is served: a course taken offline can't be started by its id.
-    page = PortalPage.objects.live().filter(pk=page_id).first()
-    page = page.specific if page is not None else None
-    if page is None or not getattr(page, "has_quiz", False) or not access.can_view(request.user, page, request):
+    # Only a published course or contest is served: one taken offline can't be started by its id.
+    page = CoursePage.objects.live().filter(pk=page_id).first() or ContestPage.objects.live().filter(pk=page_id).first()
+    if page is None or not access.can_view(request.user, page, request):
         return access.deny(request)
     try:
         attempt = quiz.attempt_start(user=request.user, page=page, request=request)

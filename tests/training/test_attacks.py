@@ -139,6 +139,20 @@ def test_an_unpublished_course_cannot_be_started_by_page_id(user_with, verified_
     assert not Attempt.objects.exists()
 
 
+def test_a_page_without_a_quiz_cannot_be_started(user_with, verified_client, make_course):
+    """Only a course or a contest has a quiz: posting the id of a lesson or the training index is refused."""
+    from training.models import LessonPage
+
+    course = make_course(questions=1)
+    lesson = LessonPage(title="第一课", slug="lesson-x")
+    course.add_child(instance=lesson)
+    lesson.save_revision().publish()
+    client = verified_client(user_with(0))
+    for page in (lesson, course.get_parent()):
+        assert client.post(reverse("training:start", args=[page.pk])).status_code == 403
+    assert not Attempt.objects.exists()
+
+
 def test_a_classified_question_is_not_drawn_into_a_lower_marked_course(
     user_with, verified_client, make_question, make_course
 ):

@@ -39,7 +39,11 @@ def attempt_limit(page):
 
 def _drawable_versions(*, page, user, request=None):
     viewer = viewer_of(user, request)
-    category_ids = [category.pk for category in page.quiz_categories.all()]
+    # The page's categories as a subquery of the draw, not a query of their own.
+    field = type(page)._meta.get_field("quiz_categories")
+    category_ids = field.remote_field.through.objects.filter(**{field.m2m_field_name(): page.pk}).values(
+        field.m2m_reverse_field_name()
+    )
     return list(
         QuestionVersion.objects.filter(
             access.access_q(viewer, prefix="question__"),
