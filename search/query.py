@@ -23,7 +23,9 @@ from search.analysis import match_terms, normalize, query_words
 THESAURUS_VERSION_KEY = "search:thesaurus:version"
 # "什么是技术秘密？" asks for a definition: the 条 that defines a term says 是指 or 所称.
 DEFINITION_QUESTION = re.compile(r"什么是|是什么|什么叫|何为|何谓|定义|含义|指什么")
-DEFINITION_MARKERS = ("是指", "所称", "定义", "术语")
+# How a regulation defines a term: 「本办法所称X，是指…」, 「X指…」. Not 定义: it is mostly a chapter heading
+# (…的定义、确立和管理机制) shared by every 条 of the chapter, defining or not.
+DEFINITION_MARKERS = ("是指", "所称", "术语", "指")
 DEFINITION_WEIGHT = 1.5
 MAX_CLAUSES = 8
 RELAXED_SHARE = 0.5
