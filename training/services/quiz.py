@@ -187,10 +187,18 @@ def answer_autosave(*, attempt_id, viewer, question_version_id, choice=None, tex
     if status != AttemptStatus.OPEN or now > deadline:
         raise AttemptClosed(_("The time is up: answers are no longer accepted."))
     response = _response_from(AttemptItem(option_order=option_order), choice=choice, text=text, kind=kind)
-    # The status and deadline are part of the UPDATE: a save racing the grading never lands after it.
-    saved = AttemptItem.objects.filter(
-        pk=item_id, attempt__status=AttemptStatus.OPEN, attempt__deadline__gte=now
-    ).update(response=response, answered_at=now)
+    with transaction.atomic():
+        # Lock the attempt row as grading does (which holds it FOR UPDATE): a save racing the grading either lands
+        # before it and is graded, or waits, sees the attempt graded and is refused. Without the lock, PostgreSQL
+        # could store the answer after grading had read the items.
+        still_open = (
+            Attempt.objects.select_for_update(no_key=True)
+            .filter(pk=attempt_id, status=AttemptStatus.OPEN, deadline__gte=now)
+            .values_list("pk", flat=True)
+        )
+        saved = bool(list(still_open)) and AttemptItem.objects.filter(pk=item_id).update(
+            response=response, answered_at=now
+        )
     if not saved:
         raise AttemptClosed(_("The time is up: answers are no longer accepted."))
     return max(0, int((deadline - now).total_seconds()))
