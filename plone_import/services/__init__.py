@@ -66,6 +66,7 @@ class PloneImport(PrincipalsMixin, MediaMixin, BulkPagesMixin, AfterTreeMixin):
         self.created_pages = set()  # ids of the pages this run created
         self.workflows = {}  # parent page id -> the workflow its new children enter
         self.batch = []  # PlannedPage, waiting for _batch_flush
+        self.batch_first_problem = 0  # where the problems reported while planning the batch begin
 
     # -- reading -------------------------------------------------------------------------------------------------
 
