@@ -14,7 +14,6 @@ import logging
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 from wagtail.log_actions import log
@@ -37,7 +36,7 @@ from ..models import ImportRun, ItemKind, PloneItem
 from ..readers import decide, principals_from
 from ..richtext import convert, plain_text
 from .after_tree import AfterTreeMixin
-from .bulk_pages import BATCH_SIZE, BulkPagesMixin
+from .bulk_pages import BATCH_SIZE, BulkPagesMixin, slug_base
 from .common import COLLECTION_NAME, PAGE_MODELS, ImportResult, admin_search_deferred, hash_of
 from .media import MediaMixin
 from .principals import PrincipalsMixin
@@ -465,7 +464,7 @@ class PloneImport(PrincipalsMixin, MediaMixin, BulkPagesMixin, AfterTreeMixin):
         return self._scope_groups(decision)
 
     def _slug(self, item, parent_page, page):
-        base = slugify(item.slug.replace(".", "-"), allow_unicode=True)[:200] or f"item-{item.uid[:8]}"
+        base = slug_base(item)
         if page is not None and page.slug.startswith("m-"):
             return page.slug  # a neutral slug chosen by the marking service stays
         siblings = PortalPage.objects.child_of(parent_page)

@@ -80,7 +80,8 @@ class TreeNode:
     page: object = None  # a page of this batch, until it is written
 
 
-def _slug_base(item):
+def slug_base(item):
+    """The slug a page takes from its Plone id (before a suffix that makes it unique among its siblings)."""
     return slugify(item.slug.replace(".", "-"), allow_unicode=True)[:200] or f"item-{item.uid[:8]}"
 
 
@@ -300,7 +301,7 @@ class BulkPagesMixin:
         scope = narrow_scope(parent.scope, own_scope)
         page.effective_clearance = clearance
         page.effective_scope = scope_key(scope)
-        base = _slug_base(item)
+        base = slug_base(item)
         slug, n = base, 1
         while slug in parent.slugs:
             n += 1
