@@ -19,14 +19,15 @@ no pages), regulation_id is the synthetic regulation's number.
 The build. UnitData.term_weights() of every unit is computed once (jieba + bigrams, the CPU part, database
 independent; timed and printed as "analysis"). The rows are then written the way _embedded_replace writes them --
 SearchUnit(length=sum(weights), the UNIT_FIELDS of the UnitData) through bulk_create, one SearchPosting (term,
-unit_id, tf, and the unit's length, effective_clearance and effective_scope) per term -- but in batches of 5,000
-units per transaction, the postings through executemany on SQLite
-and COPY on PostgreSQL (timed as "write"; SQLite gets a 1 GiB page cache for the load only, as its (term, unit)
-key is filled in random order). To show that this bulk path writes exactly the service's rows, the units of
+unit_id, tf, and the unit's length, effective_clearance and effective_scope) per term through the service's
+postings_insert (executemany on SQLite, COPY on PostgreSQL) -- but in batches of 5,000 units per transaction
+(timed as "write"; SQLite gets a 1 GiB page cache for the load only, as its (term, unit) key is filled in random
+order). To show that this bulk path writes exactly the service's rows, the units of
 a few regulations are then re-written by the service itself (_embedded_replace("regulation_id", [...], units), which
 deletes and re-inserts them) and their unit rows and postings compared by key before and after; that service run is
-timed too (analysis included, units/s). On PostgreSQL the two tables are ANALYZEd after the load, as autovacuum does
-shortly after a bulk load; SQLite is left as production leaves it (nothing runs ANALYZE there).
+timed too (analysis included, units/s). On PostgreSQL the two tables are VACUUMed and ANALYZEd after the load, as
+autovacuum does shortly after a bulk load (since PostgreSQL 13 it vacuums insert-only tables too, which sets the
+visibility map that index-only scans need); SQLite is left as production leaves it (nothing runs ANALYZE there).
 
 Index size: on SQLite the dbstat virtual table (pages of each table and index), on PostgreSQL pg_relation_size /
 pg_indexes_size of the SearchUnit and SearchPosting tables; compared with the UTF-8 bytes of the units' text.
@@ -343,33 +344,13 @@ def apply_scopes(corpus, departments):
         unit.effective_scope = scope_key({departments[i].group_id for i in scope}) if scope else ""
 
 
-# What _embedded_replace writes per posting: the term's weight and the unit's length and access columns.
-POSTING_COLUMNS = "term, unit_id, tf, length, effective_clearance, effective_scope"
-
-
-def write_postings(cursor, rows):
-    from django.db import connection
-
-    from search.models import SearchPosting
-
-    table = SearchPosting._meta.db_table
-    if connection.vendor == "postgresql":
-        with cursor.cursor.copy(f"COPY {table} ({POSTING_COLUMNS}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-    else:
-        placeholders = ", ".join(["%s"] * len(POSTING_COLUMNS.split(", ")))
-        insert = f"INSERT INTO {table} ({POSTING_COLUMNS}) VALUES ({placeholders})"  # noqa: S608 - the model's table
-        cursor.executemany(insert, rows)
-
-
 def bulk_write(corpus, weights):
     """The rows _embedded_replace writes, in batches of UNITS_PER_TRANSACTION units. Returns the posting count."""
     from django.db import connection, transaction
 
     from search.backends.embedded import index_changed
     from search.models import SearchUnit
-    from search.services.indexing import UNIT_FIELDS
+    from search.services.indexing import UNIT_FIELDS, postings_insert
 
     sqlite = connection.vendor == "sqlite"
     if sqlite:  # random-order inserts into the (term, unit) key: a big page cache for the load only
@@ -392,8 +373,7 @@ def bulk_write(corpus, weights):
                 for unit, terms in zip(created, batch_weights, strict=True)
                 for term, tf in terms.items()
             ]
-            with connection.cursor() as cursor:
-                write_postings(cursor, posting_rows)
+            postings_insert(posting_rows)
             postings += len(posting_rows)
     if sqlite:
         with connection.cursor() as cursor:
@@ -635,7 +615,7 @@ def database_run(args, corpus, weights):
         started = time.perf_counter()
         with connection.cursor() as cursor:
             for model in (SearchUnit, SearchPosting):
-                cursor.execute(f"ANALYZE {model._meta.db_table}")
+                cursor.execute(f"VACUUM (ANALYZE) {model._meta.db_table}")
         result["analyze_s"] = time.perf_counter() - started
     seconds, units, identical = service_check(corpus)
     result["service"] = {"seconds": seconds, "units": units, "identical": identical}
@@ -708,7 +688,7 @@ def print_run(result, info, goals):
         f"({units / (info['analysis_s'] + write_s):,.0f} units/s)"
     )
     if "analyze_s" in result:
-        print(f"ANALYZE of the two tables after the load: {result['analyze_s']:.1f} s")
+        print(f"VACUUM (ANALYZE) of the two tables after the load: {result['analyze_s']:.1f} s")
     service = result["service"]
     print(
         f"service path: _embedded_replace of {service['units']} units ({SERVICE_CHECK_REGULATIONS} regulations, "

@@ -125,6 +125,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL keeps readers and the audit writer from blocking each other; synchronous=NORMAL stays durable in WAL.
     SQLITE_PRAGMAS = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = SQLITE_PRAGMAS
+elif DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
+    # The portal's queries are short; PostgreSQL's JIT compiles plans it estimates as expensive (a search over a
+    # frequent term) and spends more time compiling than the query takes.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
