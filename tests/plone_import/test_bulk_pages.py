@@ -111,7 +111,7 @@ def described(page_id, pages_by_id, parent, started):
     row["lead_image"] = getattr(page, "image", None) is not None
     row["link_page"] = pages_by_id.get(getattr(page, "link_page_id", None))
     row["default_page"] = pages_by_id.get(getattr(page, "default_page_id", None))
-    revisions = list(Revision.page_revisions.filter(object_id=str(page.pk)))
+    revisions = list(Revision.page_revisions.filter(object_id=str(page.pk)).order_by("pk"))
     row["revisions"] = [(r.user_id, at(r.created_at, started), r.approved_go_live_at) for r in revisions]
     row["latest_is_live"] = page.live_revision_id == page.latest_revision_id if page.live else None
     row["latest_revision"] = page.latest_revision_id == (revisions[-1].pk if revisions else None)
