@@ -145,25 +145,38 @@ class EmbeddedBackend:
             _visible_postings(viewer).values("unit_id", "term", "tf", "length").query.sql_with_params()
         )
         if self.prune:
-            candidates_cte, candidates_params, term_filter, term_params = self._posting_filter(
+            candidates_cte, candidates_params, reads = self._posting_filter(
                 plan, alternatives, terms, frequencies, min_required
             )
         else:
-            candidates_cte, candidates_params = "", []
-            term_filter, term_params = f"pt.term IN ({', '.join(['%s'] * len(terms))})", list(terms)
+            candidates_cte, candidates_params, reads = "", [], [("", [], list(terms))]
+        # The postings read: one SELECT per group of terms read the same way (in full, or only in the units a
+        # driver subquery lists, joined so that each is a lookup of (term, unit) in the postings key).
+        branches, term_params = [], []
+        for join_sql, join_params, read_terms in reads:
+            branches.append(
+                f"SELECT v.unit_id, v.term, v.tf, v.length FROM ({postings_sql}) v {join_sql}"
+                f" WHERE v.term IN ({', '.join(['%s'] * len(read_terms))})"
+            )
+            term_params.extend([*postings_params, *join_params, *read_terms])
+        source = (
+            " UNION ALL ".join(branches)
+            if branches
+            else f"SELECT v.unit_id, v.term, v.tf, v.length FROM ({postings_sql}) v WHERE 1 = 0"
+        )
+        if not branches:
+            term_params = list(postings_params)
         # Numbers computed here (never user input) are written into the SQL; terms are parameters.
         norm = f"pt.tf * {K1 + 1!r} / (pt.tf + {K1!r} * ({1 - B!r} + {B!r} * pt.length / {float(avgdl)!r}))"
         if len(terms) == 1:
             # One term (保密, 涉密): one posting per unit, nothing to group.
-            per_unit = (
-                f"SELECT pt.unit_id, {idf[terms[0]]!r} * {norm} AS b0 FROM ({postings_sql}) pt WHERE {term_filter}"
-            )
+            per_unit = f"SELECT pt.unit_id, {idf[terms[0]]!r} * {norm} AS b0 FROM ({source}) pt"
             column_params = []
         else:
             columns = ", ".join(
                 f"MAX(CASE WHEN pt.term = %s THEN {idf[term]!r} * {norm} END) AS {column[term]}" for term in terms
             )
-            per_unit = f"SELECT pt.unit_id, {columns} FROM ({postings_sql}) pt WHERE {term_filter} GROUP BY pt.unit_id"
+            per_unit = f"SELECT pt.unit_id, {columns} FROM ({source}) pt GROUP BY pt.unit_id"
             column_params = list(terms)
         clause_scores, clause_matched = [], []
         for clause_no, clause in enumerate(plan.clauses):
@@ -191,14 +204,13 @@ class EmbeddedBackend:
             ),
             r AS NOT MATERIALIZED (SELECT unit_id, score, required FROM t WHERE required >= %s)
         """
-        # Placeholders in order: the candidates, the term columns, the postings subquery, the posting filter, the
-        # threshold.
-        params = [*candidates_params, *column_params, *postings_params, *term_params, min_required]
+        # Placeholders in order: the candidates, the term columns, the postings read, the threshold.
+        params = [*candidates_params, *column_params, *term_params, min_required]
         return sql, params
 
     @staticmethod
     def _posting_filter(plan, alternatives, terms, frequencies, min_required):
-        """(candidates CTE, its params, WHERE on the postings pt, its params): the postings the query needs.
+        """(candidates CTE, its params, reads): the postings the query needs, as (join, its params, terms) reads.
 
         A unit that matches at least `min_required` of the n required clauses that can match at all must hold a
         term of one of the n - min_required + 1 rarest of them (pigeonhole). Those clauses' terms are read in full
@@ -224,7 +236,7 @@ class EmbeddedBackend:
             if not clause.optional and clause_no in clause_drivers and clause_size(clause_no)
         ]
         if len(matchable) < min_required:
-            return "", [], "1 = 0", []  # too few of the required words occur anywhere the reader may look
+            return "", [], []  # too few of the required words occur anywhere the reader may look
         deciding = sorted(matchable, key=lambda clause_no: (clause_size(clause_no), clause_no))
         deciding = deciding[: len(matchable) - min_required + 1]
         candidate_terms = sorted(set().union(*(clause_drivers[clause_no] for clause_no in deciding)))
@@ -236,24 +248,28 @@ class EmbeddedBackend:
                 f" WHERE d.term IN ({', '.join(['%s'] * len(candidate_terms))})),"
             )
             cte_params = list(candidate_terms)
-        free, sql, params = [], [], []
+        free, driven = [], {}  # driven: {drivers (or "c"): [terms]}
         for term in terms:
             if term not in alternative_drivers[term]:
-                driven_by = sorted(alternative_drivers[term])
-                sql.append(
-                    f"(pt.term = %s AND pt.unit_id IN (SELECT d.unit_id FROM {POSTING_TABLE} d"
-                    f" WHERE d.term IN ({', '.join(['%s'] * len(driven_by))})))"
-                )
-                params.extend([term, *driven_by])
+                driven.setdefault(tuple(sorted(alternative_drivers[term])), []).append(term)
             elif term in candidate_terms or not limited_to_candidates:
                 free.append(term)
             else:
-                sql.append("(pt.term = %s AND pt.unit_id IN (SELECT unit_id FROM c))")
-                params.append(term)
-        if free:
-            sql.insert(0, f"pt.term IN ({', '.join(['%s'] * len(free))})")
-            params[:0] = free
-        return cte, cte_params, "(" + " OR ".join(sql) + ")", params
+                driven.setdefault("c", []).append(term)
+        reads = [("", [], free)] if free else []
+        for drivers, read_terms in driven.items():
+            if drivers == "c":
+                reads.append(("JOIN c ON c.unit_id = v.unit_id", [], read_terms))
+            else:
+                reads.append(
+                    (
+                        f"JOIN (SELECT DISTINCT d.unit_id FROM {POSTING_TABLE} d"
+                        f" WHERE d.term IN ({', '.join(['%s'] * len(drivers))})) dd ON dd.unit_id = v.unit_id",
+                        list(drivers),
+                        read_terms,
+                    )
+                )
+        return cte, cte_params, reads
 
     @property
     def _greatest(self):
