@@ -109,7 +109,9 @@ class AssignmentRuleIndexView(IndexView):
         return _rules_for(self.request.user, super().get_base_queryset())
 
 
-class AssignmentRuleEditView(EditView):
+class OwnRulesOnlyMixin:
+    """Editing or deleting a rule outside the editor's reach (another department's) is denied."""
+
     def get_object(self, queryset=None):
         rule = super().get_object(queryset)
         if not _rules_for(self.request.user, AssignmentRule.objects.filter(pk=rule.pk)).exists():
@@ -119,14 +121,12 @@ class AssignmentRuleEditView(EditView):
         return rule
 
 
-class AssignmentRuleDeleteView(DeleteView):
-    def get_object(self, queryset=None):
-        rule = super().get_object(queryset)
-        if not _rules_for(self.request.user, AssignmentRule.objects.filter(pk=rule.pk)).exists():
-            from django.core.exceptions import PermissionDenied
+class AssignmentRuleEditView(OwnRulesOnlyMixin, EditView):
+    pass
 
-            raise PermissionDenied
-        return rule
+
+class AssignmentRuleDeleteView(OwnRulesOnlyMixin, DeleteView):
+    pass
 
 
 class AssignmentRuleViewSet(ModelViewSet):
