@@ -123,7 +123,12 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL keeps readers and the audit writer from blocking each other; synchronous=NORMAL stays durable in WAL.
-    SQLITE_PRAGMAS = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+    # SQLite's default page cache is 2 MiB per connection: a large import or index build then re-reads B-tree pages
+    # from the OS on every insert. A 64 MiB cache and memory-mapped reads keep the hot pages in the process.
+    SQLITE_PRAGMAS = (
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; "
+        "PRAGMA mmap_size=268435456; PRAGMA temp_store=MEMORY;"
+    )
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = SQLITE_PRAGMAS
 elif DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
     # The portal's queries are short; PostgreSQL's JIT compiles plans it estimates as expensive (a search over a
