@@ -235,8 +235,8 @@ def _register_filters(request):
 @office_only
 def register(request):
     filters = _register_filters(request)
-    rows = selectors.register_rows(user=request.user, request=request, **filters)
     if request.GET.get("format") == "xlsx":
+        rows = selectors.register_rows(user=request.user, request=request, **filters)
         log(
             instance=request.user.security_profile,
             action="records.register_export",
@@ -249,16 +249,17 @@ def register(request):
         )
         response["Content-Disposition"] = 'attachment; filename="classification-register.xlsx"'
         return response
-    page = Paginator(rows, REGISTER_PAGE_SIZE).get_page(request.GET.get("page"))
+    queryset = selectors.register_queryset(user=request.user, request=request, **filters)
+    page = Paginator(queryset if queryset is not None else [], REGISTER_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "records/register.html",
         {
-            "rows": page.object_list,
+            "rows": selectors.register_rows_for(page.object_list),
             "page": page,
-            "total": len(rows),
+            "total": page.paginator.count,
             "types": selectors.register_types(),
             "clearances": [c for c in Clearance if c > Clearance.INTERNAL],
             "filters": filters,

@@ -4,12 +4,15 @@ import io
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
 from wagtail.models import PageLogEntry
 
 from portal.enums import Clearance
 from portal.models import Notification, PortalPage, SecureDocument
+from records import views as records_views
 from records.enums import DecisionKind
 from records.models import MarkingDecision, TermReview
 from records.services.register import marked_models, marking_decide, term_expiry_run
@@ -220,3 +223,39 @@ def test_documents_lapse_too(settings, user_with, django_capture_on_commit_callb
     assert MarkingDecision.objects.filter(
         content_type=ContentType.objects.get_for_model(SecureDocument), object_id=str(document.pk)
     ).exists()
+
+
+def test_register_is_sorted_and_paged_in_sql_across_models(
+    page_at, office_user, verified_client, make_question, monkeypatch, django_capture_on_commit_callbacks
+):
+    """O12 科学技术保密规定 第十八条: the 台账 lists pages, documents and questions together, the nearest 保密期限
+    first, then the higher 密级; a page of it reads the same number of queries however many items there are."""
+    monkeypatch.setattr(records_views, "REGISTER_PAGE_SIZE", 3)
+    officer = office_user(Clearance.CONFIDENTIAL)
+    _classified_page(
+        page_at, django_capture_on_commit_callbacks, classifier=officer, until=TODAY + datetime.timedelta(10)
+    )
+    later = SecureDocument.objects.create(
+        title="三十天后到期的规格书", file="a.txt", clearance=Clearance.SECRET, secrecy_term="1年"
+    )
+    SecureDocument.objects.filter(pk=later.pk).update(secrecy_until=TODAY + datetime.timedelta(30))
+    SecureDocument.objects.create(
+        title="长期机密图纸", file="b.txt", clearance=Clearance.CONFIDENTIAL, secrecy_term="长期"
+    )
+    make_question(clearance=Clearance.SECRET, text="涉密题目：密级变更由谁决定")
+    client = verified_client(officer)
+
+    with CaptureQueriesContext(connection) as first:
+        html = client.get("/records/register/").content.decode()
+    order = [html.index(title) for title in ("测试涉密页面", "三十天后到期的规格书", "长期机密图纸")]
+    assert order == sorted(order)
+    assert "涉密题目" not in html and "共 4 项" in html and "1/2" in html
+    second = client.get("/records/register/", {"page": 2}).content.decode()
+    assert "涉密题目：密级变更由谁决定" in second and "测试涉密页面" not in second
+
+    for n in range(12):
+        make_question(clearance=Clearance.SECRET, text=f"更多涉密题目{n}")
+    with CaptureQueriesContext(connection) as more:
+        html = client.get("/records/register/", {"page": 2}).content.decode()
+    assert "共 16 项" in html and "2/6" in html
+    assert len(more) == len(first)
