@@ -16,6 +16,11 @@ DEMO_LOADERS = "portal_load_demo"
 # fn(*, person, viewer) -> DossierSection | None : one section of a person's 保密档案 (their own, or for 保密办).
 DOSSIER_SECTIONS = "portal_dossier_sections"
 
+# fn(*, user, page) -> PagePermissionTester | None : an app's own answer to what `user` may do to `page` in the admin
+# (training: a 部门保密员 works on their own department's campaigns only). The first tester returned wins; when every
+# function returns None, Wagtail's tester (group page permissions) decides.
+PAGE_PERMISSION_TESTERS = "portal_page_permission_testers"
+
 
 @dataclass
 class DossierSection:
@@ -34,6 +39,15 @@ def home_panels(request):
 
 def dossier_sections(*, person, viewer):
     return [section for fn in hooks.get_hooks(DOSSIER_SECTIONS) if (section := fn(person=person, viewer=viewer))]
+
+
+def page_permission_tester(*, user, page):
+    from wagtail.models import PagePermissionTester
+
+    for fn in hooks.get_hooks(PAGE_PERMISSION_TESTERS):
+        if (tester := fn(user=user, page=page)) is not None:
+            return tester
+    return PagePermissionTester(user, page)
 
 
 def demo_loaders_run(**kwargs):

@@ -6,6 +6,7 @@ import datetime
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
+from wagtail.models import GroupPagePermission
 
 from policies.models import RegulationPage
 from portal.demo.data import SECRECY_OFFICE_GROUP
@@ -31,6 +32,9 @@ from training.services.quiz import QuizError, answer_save, attempt_grade, attemp
 from training.services.summary import summary_rebuild
 
 DEPARTMENT_OFFICER_GROUP = getattr(settings, "REVIEWS_DEPARTMENT_OFFICER_GROUP", "部门保密员")
+# 赵峰 (pm) is also 研发部's 部门保密员: department campaigns, rules and completion for 研发部 only (O63).
+DEMO_DEPARTMENT_OFFICER = ("pm", "rd")
+PAGE_PERMISSION_TYPES = ("add", "change", "publish")
 TECH = "技术保密管理规定"
 EDU = "保密规章制度"  # 保密制度建设 第三篇: the 局's 保密宣传教育 rules
 
@@ -413,10 +417,20 @@ def _take(user, page, *, right):
     attempt_grade(attempt_id=attempt.pk, user=user)
 
 
-def _office_permissions():
-    """保密办 runs training: the bank, rules, targets and the completion dashboard. 部门保密员 see their own
-    department's completion (O63)."""
+def _page_permissions(group, page):
+    for permission_type in PAGE_PERMISSION_TYPES:
+        if not GroupPagePermission.objects.filter(
+            group=group, page=page, permission__codename__startswith=f"{permission_type}_"
+        ).exists():
+            GroupPagePermission.objects.create(group=group, page=page, permission_type=permission_type)
+
+
+def _office_permissions(index):
+    """保密办 runs training: the bank, rules, targets, the completion dashboard and every page of the training section.
+    部门保密员 hold the same page permissions on the section, narrowed to their own department's campaigns
+    (training.page_permissions), and see their own department's completion (O63)."""
     officers, _created = Group.objects.get_or_create(name=DEPARTMENT_OFFICER_GROUP)
+    _page_permissions(officers, index)
     officers.permissions.add(
         Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"),
         Permission.objects.get(content_type__app_label="training", codename="view_department_assignments"),
@@ -425,6 +439,7 @@ def _office_permissions():
     group = Group.objects.filter(name=SECRECY_OFFICE_GROUP).first()
     if group is None:
         return
+    _page_permissions(group, index)
     group.permissions.add(
         *Permission.objects.filter(
             content_type__app_label="training",
@@ -434,6 +449,29 @@ def _office_permissions():
             content_type__app_label="training", codename__in=["view_assignment", "view_certificate"]
         ),
     )
+
+
+def _department_campaign(index, departments, users):
+    """研发部's 部门保密员 and a campaign of theirs for 研发部 alone."""
+    username, code = DEMO_DEPARTMENT_OFFICER
+    officer, department = users.get(username), departments.get(code)
+    if officer is None or department is None:
+        return
+    officer.groups.add(Group.objects.get(name=DEPARTMENT_OFFICER_GROUP))
+    year = timezone.localdate().year
+    campaign = CampaignPage.objects.child_of(index).filter(title=f"{year}年研发部保密宣传周").first()
+    if campaign is None:
+        campaign = CampaignPage(
+            title=f"{year}年研发部保密宣传周",
+            slug=f"rd-week-{year}",
+            owner=officer,
+            starts_on=timezone.localdate() + datetime.timedelta(days=5),
+            ends_on=timezone.localdate() + datetime.timedelta(days=12),
+            intro="<p>研发部部门保密员组织：技术资料对外提供与论文发表前的保密审查要点。</p>",
+        )
+        campaign.scope = [department.group]
+        index.add_child(instance=campaign)
+        campaign.save_revision(user=officer).publish(user=officer)
 
 
 def load_training(*, home, departments, users, stdout):
@@ -575,7 +613,8 @@ def load_training(*, home, departments, users, stdout):
         contest.quiz_categories = [c for code, c in categories.items() if code != "classified-post"]
         contest.save_revision().publish()
 
-    _office_permissions()
+    _office_permissions(index)
+    _department_campaign(index, departments, users)
     if "pm" in users:
         # 赵峰 moves into a 核心 post in two weeks: the pre-post rule assigns the 机密 course, due before the start.
         SecurityProfile.objects.filter(user=users["pm"]).update(

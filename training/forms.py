@@ -1,11 +1,13 @@
 """The question editor: the marking and category of the question, and the content of a new version."""
 
 from django import forms
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 
 from policies.models import RegulationPage
 from portal.models import Department
+from portal.models.marking import narrow_scope, scope_ids
 from training.enums import QuestionKind, RuleKind
 
 
@@ -101,4 +103,41 @@ class AssignmentRuleForm(WagtailAdminModelForm):
             departments = cleaned.get("departments") or []
             if not departments or any(d.pk != self.department_only for d in departments):
                 self.add_error("departments", _("You can only assign training to your own department."))
+        return cleaned
+
+
+class CampaignAudienceForm(WagtailAdminPageForm):
+    """Campaign and contest pages. A 部门保密员 (training.page_permissions) addresses their own department only (O63):
+    the 知悉范围 offers that department alone, a new campaign starts with it ticked, and the audience the page ends up
+    with (its scope narrowed by its parents') must be exactly that department: not the whole company, not another."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from training.page_permissions import department_rights_for
+
+        self.department_rights = department_rights_for(self.for_user) if self.for_user is not None else None
+        rights = self.department_rights
+        if rights is None or "scope" not in self.fields:
+            return
+        self.fields["scope"].queryset = Group.objects.filter(pk=rights.group_id)
+        if not self.instance.pk and self.parent_page is not None and self.parent_page.path in rights.index_paths:
+            self.initial["scope"] = [rights.group_id] if rights.group_id else []
+
+    def clean(self):
+        cleaned = super().clean()
+        rights = self.department_rights
+        if rights is None or "scope" not in self.fields or self.parent_page is None:
+            return cleaned
+        chosen = {group.pk for group in cleaned.get("scope") or []} or None
+        audience = narrow_scope(scope_ids(self.parent_page.effective_scope), chosen)
+        if rights.group_id is None or audience != {rights.group_id}:
+            name = Department.objects.filter(pk=rights.department_id).values_list("name", flat=True).first()
+            if name:
+                message = _(
+                    "A department secrecy officer addresses their own department only: set the need-to-know scope "
+                    "to %(department)s alone."
+                ) % {"department": name}
+            else:
+                message = _("You have no department: campaigns are created by the secrecy office.")
+            self.add_error("scope", message)
         return cleaned

@@ -11,12 +11,13 @@ from wagtail.admin.views.generic.models import CreateView, DeleteView, EditView,
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from portal import access
-from portal.hooks import DEMO_LOADERS, DOSSIER_SECTIONS, HOME_PANELS, DossierSection
+from portal.hooks import DEMO_LOADERS, DOSSIER_SECTIONS, HOME_PANELS, PAGE_PERMISSION_TESTERS, DossierSection
 from portal.models import Department
 from training import admin_views, selectors
 from training.enums import RuleKind
 from training.forms import AssignmentRuleForm, QuestionForm
-from training.models import AssignmentRule, Question, QuestionCategory, StudyHoursTarget
+from training.models import AssignmentRule, CampaignPage, ContestPage, Question, QuestionCategory, StudyHoursTarget
+from training.page_permissions import department_campaign_tester, department_rights_for
 from training.services.bank import question_save
 
 
@@ -200,6 +201,42 @@ def register_training_dashboard_menu_item():
         order=165,
         permissions=admin_views.DASHBOARD_PERMISSIONS,
     )
+
+
+@hooks.register(PAGE_PERMISSION_TESTERS)
+def training_page_permissions(*, user, page):
+    return department_campaign_tester(user=user, page=page)
+
+
+def _forged_audience(request, rights, page_class):
+    """A posted 知悉范围 naming any group but the officer's department: the form never offers one, so it is forged."""
+    if request.method != "POST" or not issubclass(page_class, (CampaignPage, ContestPage)):
+        return False
+    return any(value != str(rights.group_id) for value in request.POST.getlist("scope"))
+
+
+@hooks.register("before_create_page")
+def department_officer_creates_campaigns_only(request, parent_page, page_class):
+    """O63: under the training index a 部门保密员 adds campaigns, never courses; an audience outside their department
+    is refused with 403 before any form is read."""
+    rights = department_rights_for(request.user)
+    if rights is None or rights.index_path_of(parent_page.path) is None:
+        return None
+    if parent_page.path in rights.index_paths and not issubclass(page_class, CampaignPage):
+        return access.deny(request)
+    if _forged_audience(request, rights, page_class):
+        return access.deny(request)
+    return None
+
+
+@hooks.register("before_edit_page")
+def department_officer_keeps_the_audience(request, page):
+    rights = department_rights_for(request.user)
+    if rights is None or rights.index_path_of(page.path) is None:
+        return None
+    if _forged_audience(request, rights, page.specific_class):
+        return access.deny(request)
+    return None
 
 
 @hooks.register("register_log_actions")

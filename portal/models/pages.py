@@ -63,6 +63,12 @@ class PortalPage(MarkingMixin, AbstractPage, DefaultBasePageMixin):
         super().clean()
         self.clean_marking()
 
+    def permissions_for_user(self, user):
+        # Every admin action on a page asks this tester; apps may narrow it (portal.hooks.PAGE_PERMISSION_TESTERS).
+        from portal.hooks import page_permission_tester
+
+        return page_permission_tester(user=user, page=self)
+
     def save(self, *args, **kwargs):
         # The denormalised marking must hold on every write path (admin, actions, imports), so it is computed here.
         from portal.services.marking import page_marking_apply, page_marking_refresh_after_save

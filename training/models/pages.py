@@ -14,6 +14,7 @@ from wagtail.search import index
 from portal.models import PortalPage
 from training.blocks import LessonBodyBlock
 from training.enums import ContentArea, CourseKind
+from training.forms import CampaignAudienceForm
 
 
 class QuizSettings(models.Model):
@@ -169,6 +170,7 @@ class CampaignPage(PortalPage):
     search_fields = [*PortalPage.search_fields, index.SearchField("intro")]
     parent_page_types = ["training.TrainingIndexPage"]
     subpage_types = ["home.ArticlePage", "home.NewsPage", "training.ContestPage"]
+    base_form_class = CampaignAudienceForm
 
     class Meta:
         verbose_name = _("campaign")
@@ -202,6 +204,7 @@ class ContestPage(QuizSettings, PortalPage):  # noqa: DJ008 - pages show their t
     ]
     parent_page_types = ["training.CampaignPage"]
     subpage_types = []
+    base_form_class = CampaignAudienceForm
     is_contest = True
 
     class Meta:
