@@ -13,7 +13,7 @@ from wagtail.log_actions import log
 from portal import access
 from portal.enums import PostCategory
 from portal.models import Department
-from portal.services.audit import never_cache_private
+from portal.services.audit import never_cache_private, read_record
 from training import exports, selectors
 from training.models import Question
 from training.services.importing import bank_import
@@ -170,6 +170,51 @@ def coverage(request):
     rows = selectors.content_coverage_for(user=request.user, request=request, year=year)
     context = {"rows": rows, "year": year, "years": range(this_year + 1, this_year - 5, -1)}
     return never_cache_private(render(request, "training/admin/coverage.html", context))
+
+
+def campaign_reports(request):
+    """O59: the campaigns the viewer may open, each linking to its report."""
+    scope = selectors.dashboard_scope_for(user=request.user)
+    if scope is None:
+        return access.deny(request)
+    context = {"campaigns": selectors.campaigns_for_report(user=request.user, request=request)}
+    return never_cache_private(render(request, "training/admin/campaigns.html", context))
+
+
+def campaign_report(request, campaign_id):
+    """O59: views and contest participation of one campaign. 保密办 sees every department (and may pick one); a
+    部门保密员 sees their own department's row only; a campaign the viewer may not open is denied like a missing one."""
+    scope = selectors.dashboard_scope_for(user=request.user)
+    if scope is None:
+        return access.deny(request)
+    campaign = selectors.campaigns_for_report(user=request.user, request=request).filter(pk=campaign_id).first()
+    department_id = _int(request.GET.get("department"))
+    if campaign is None or (department_id is not None and not scope.allows(department_id)):
+        return access.deny(request)
+    report = selectors.campaign_report(
+        user=request.user, request=request, campaign=campaign, department_id=department_id or scope.department_id
+    )
+    read_record(request=request, obj=campaign, action="report")
+    if request.GET.get("format") == "xlsx":
+        log(
+            instance=request.user.security_profile,
+            action="training.campaign_export",
+            user=request.user,
+            data={"campaign": campaign.pk, "department": department_id or scope.department_id},
+        )
+        response = HttpResponse(exports.campaign_workbook(report), content_type=exports.XLSX)
+        response["Content-Disposition"] = f'attachment; filename="campaign-{campaign.pk}.xlsx"'
+        return never_cache_private(response)
+    departments = Department.objects.order_by("name")
+    if scope.department_id is not None:
+        departments = departments.filter(pk=scope.department_id)
+    context = {
+        "report": report,
+        "departments": departments,
+        "department_id": department_id,
+        "department_scoped": scope.department_id is not None,
+    }
+    return never_cache_private(render(request, "training/admin/campaign_report.html", context))
 
 
 class BankImportForm(forms.Form):

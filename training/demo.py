@@ -28,6 +28,7 @@ from training.models import (
 )
 from training.services.assignments import assignments_evaluate
 from training.services.bank import question_save
+from training.services.campaigns import campaign_view_record
 from training.services.quiz import QuizError, answer_save, attempt_grade, attempt_start
 from training.services.summary import summary_rebuild
 
@@ -451,8 +452,9 @@ def _office_permissions(index):
     )
 
 
-def _department_campaign(index, departments, users):
-    """研发部's 部门保密员 and a campaign of theirs for 研发部 alone."""
+def _department_campaign(index, departments, users, *, annual_campaign):
+    """研发部's 部门保密员 and a campaign of theirs for 研发部 alone; a few views of the company campaign so its report
+    (宣传活动统计) has figures."""
     username, code = DEMO_DEPARTMENT_OFFICER
     officer, department = users.get(username), departments.get(code)
     if officer is None or department is None:
@@ -472,6 +474,9 @@ def _department_campaign(index, departments, users):
         campaign.scope = [department.group]
         index.add_child(instance=campaign)
         campaign.save_revision(user=officer).publish(user=officer)
+    for name in ("officer", "engineer", "pm", "producer"):
+        if name in users:
+            campaign_view_record(campaign_id=annual_campaign.pk, user_id=users[name].pk)
 
 
 def load_training(*, home, departments, users, stdout):
@@ -614,7 +619,7 @@ def load_training(*, home, departments, users, stdout):
         contest.save_revision().publish()
 
     _office_permissions(index)
-    _department_campaign(index, departments, users)
+    _department_campaign(index, departments, users, annual_campaign=campaign)
     if "pm" in users:
         # 赵峰 moves into a 核心 post in two weeks: the pre-post rule assigns the 机密 course, due before the start.
         SecurityProfile.objects.filter(user=users["pm"]).update(

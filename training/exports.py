@@ -147,6 +147,35 @@ def dashboard_workbook(rows, *, title):
     return _save(workbook)
 
 
+def campaign_workbook(report):
+    """A campaign report (selectors.campaign_report) as shown: one row per department, then the total."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title="宣传活动统计")
+    campaign = report["campaign"]
+    sheet.append(_cells(sheet, [campaign.title, campaign.marking]))
+    sheet.append([f"导出时间 {_local(timezone.now())}"])
+    header = ["部门", "应知悉人数", "已浏览人数", "浏览率(%)"]
+    for contest in report["contests"]:
+        name = contest["title"]
+        header += [f"{name} 参赛人数", f"{name} 通过人数", f"{name} 参赛率(%)", f"{name} 平均分"]
+    sheet.append(_cells(sheet, header))
+
+    def line(label, row):
+        values = [_text(sheet, label), row["audience"], row["viewers"], _blank(row["view_rate"])]
+        for cell in row["contests"]:
+            values += [cell["took"], cell["passed"], _blank(cell["rate"]), _blank(cell["average"])]
+        return values
+
+    for row in report["rows"]:
+        sheet.append(line(row["department"], row))
+    sheet.append(line("合计", report["total"]))
+    return _save(workbook)
+
+
+def _blank(value):
+    return "" if value is None else value
+
+
 def _answer_text(version):
     if version.kind == QuestionKind.FILL_IN:
         return "|".join(version.answer)

@@ -17,7 +17,9 @@ from training.models import (
     AssignmentSummary,
     Attempt,
     CampaignPage,
+    CampaignView,
     Certificate,
+    ContestPage,
     CoursePage,
     LessonPage,
     Question,
@@ -79,6 +81,91 @@ def courses_for(*, user, request=None):
 
 def campaigns_for(*, user, request=None):
     return access.visible(CampaignPage.objects.live().order_by("-starts_on", "path"), user, request)
+
+
+def campaigns_for_report(*, user, request=None):
+    """Every campaign the viewer may open, published or not (a withdrawn campaign keeps its figures)."""
+    return CampaignPage.objects.filter(_q(user, request)).order_by("-starts_on", "-pk")
+
+
+def _rate(part, whole):
+    return round(100 * part / whole, 1) if whole else None
+
+
+def campaign_report(*, user, campaign, request=None, department_id=None):
+    """O59: how far a campaign reached, by department and in total. The population is the campaign's audience today,
+    as the advance notice counts it (active, not departed, cleared, in its 知悉范围), narrowed to `department_id` when
+    given (a 部门保密员 gets their department only). Per department: audience, viewers (people who opened the campaign
+    or one of its articles or contests) and the view rate; then per contest the viewer may see: took (a graded
+    attempt), passed, participation rate and average score over graded attempts (the leaderboard's rule). A fixed
+    number of queries, whatever the audience."""
+    from training.services.assignments import eligible_people_q
+
+    audience = get_user_model().objects.filter(eligible_people_q(campaign))
+    if department_id:
+        audience = audience.filter(security_profile__department_id=department_id)
+    people = audience.values("pk")
+    dept = "security_profile__department_id"
+    sizes = dict(audience.values_list(dept).annotate(n=Count("pk", distinct=True)).order_by())
+    viewers = dict(
+        CampaignView.objects.filter(campaign=campaign, user_id__in=people)
+        .values_list(f"user__{dept}")
+        .annotate(n=Count("user_id", distinct=True))
+        .order_by()
+    )
+    contests = list(
+        ContestPage.objects.child_of(campaign).filter(_q(user, request)).order_by("path").values("pk", "title")
+    )
+    graded = Attempt.objects.filter(
+        page_id__in=[c["pk"] for c in contests], status=AttemptStatus.GRADED, user_id__in=people
+    )
+    took = Count("user_id", distinct=True)
+    passed = Count("user_id", distinct=True, filter=Q(passed=True))
+    by_department = {
+        (row["page_id"], row[f"user__{dept}"]): row
+        for row in graded.values("page_id", f"user__{dept}").annotate(took=took, passed=passed, average=Avg("score"))
+    }
+    overall = {
+        row["page_id"]: row for row in graded.values("page_id").annotate(took=took, passed=passed, average=Avg("score"))
+    }
+    names = dict(Department.objects.filter(pk__in=[pk for pk in sizes if pk]).values_list("pk", "name"))
+
+    def contest_cells(rows, key, size):
+        cells = []
+        for contest in contests:
+            row = rows.get(key(contest["pk"])) or {}
+            average = row.get("average")
+            cells.append(
+                {
+                    "took": row.get("took", 0),
+                    "passed": row.get("passed", 0),
+                    "rate": _rate(row.get("took", 0), size),
+                    "average": round(float(average), 1) if average is not None else None,
+                }
+            )
+        return cells
+
+    rows = []
+    for pk in sorted(sizes, key=lambda pk: (pk is None, names.get(pk, ""))):
+        size, seen = sizes[pk], viewers.get(pk, 0)
+        rows.append(
+            {
+                "department_id": pk,
+                "department": names.get(pk, "—"),
+                "audience": size,
+                "viewers": seen,
+                "view_rate": _rate(seen, size),
+                "contests": contest_cells(by_department, lambda c, pk=pk: (c, pk), size),
+            }
+        )
+    size, seen = sum(sizes.values()), sum(viewers.values())
+    total = {
+        "audience": size,
+        "viewers": seen,
+        "view_rate": _rate(seen, size),
+        "contests": contest_cells(overall, lambda c: c, size),
+    }
+    return {"campaign": campaign, "contests": contests, "rows": rows, "total": total}
 
 
 def assignments_for(*, user, request=None, cycle=None):

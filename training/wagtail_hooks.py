@@ -19,6 +19,7 @@ from training.forms import AssignmentRuleForm, QuestionForm
 from training.models import AssignmentRule, CampaignPage, ContestPage, Question, QuestionCategory, StudyHoursTarget
 from training.page_permissions import department_campaign_tester, department_rights_for
 from training.services.bank import question_save
+from training.services.campaigns import campaign_id_of, campaign_view_record
 
 
 class QuestionIndexView(IndexView):
@@ -178,6 +179,8 @@ def register_training_admin_urls():
         path("training/dashboard/people/", admin_views.people, name="training_people"),
         path("training/person/<int:user_id>/", admin_views.person_record, name="training_person"),
         path("training/coverage/", admin_views.coverage, name="training_coverage"),
+        path("training/campaigns/", admin_views.campaign_reports, name="training_campaigns"),
+        path("training/campaigns/<int:campaign_id>/", admin_views.campaign_report, name="training_campaign_report"),
         path("training/bank/import/", admin_views.bank_import_view, name="training_bank_import"),
         path("training/bank/export/", admin_views.bank_export, name="training_bank_export"),
     ]
@@ -201,6 +204,22 @@ def register_training_dashboard_menu_item():
         order=165,
         permissions=admin_views.DASHBOARD_PERMISSIONS,
     )
+
+
+@hooks.register("on_serve_page")
+def record_campaign_views(callback):
+    """O59: who opened a campaign or one of its articles. Runs inside the portal's clearance check (order -1000), so
+    only a page actually shown is counted."""
+
+    def inner(page, request, serve_args, serve_kwargs):
+        response = callback(page, request, serve_args, serve_kwargs)
+        if request.method == "GET" and response.status_code == 200 and request.user.is_authenticated:
+            campaign_id = campaign_id_of(page)
+            if campaign_id is not None:
+                campaign_view_record(campaign_id=campaign_id, user_id=request.user.pk)
+        return response
+
+    return inner
 
 
 @hooks.register(PAGE_PERMISSION_TESTERS)
@@ -239,12 +258,24 @@ def department_officer_keeps_the_audience(request, page):
     return None
 
 
+@hooks.register("register_admin_menu_item")
+def register_campaign_reports_menu_item():
+    return PermissionMenuItem(
+        _("Campaign reach"),
+        reverse("training_campaigns"),
+        icon_name="doc-full",
+        order=166,
+        permissions=admin_views.DASHBOARD_PERMISSIONS,
+    )
+
+
 @hooks.register("register_log_actions")
 def register_training_log_actions(actions):
     actions.register_action("training.question_version", _("Save question version"), _("Question version saved"))
     actions.register_action("training.attempt_graded", _("Grade quiz attempt"), _("Quiz attempt graded"))
     actions.register_action("training.assign", _("Assign training"), _("Training assigned"))
     actions.register_action("training.export", _("Export training completion"), _("Training completion exported"))
+    actions.register_action("training.campaign_export", _("Export campaign report"), _("Campaign report exported"))
     actions.register_action("training.bank_import", _("Import question bank"), _("Question bank imported"))
     actions.register_action("training.bank_export", _("Export question bank"), _("Question bank exported"))
 

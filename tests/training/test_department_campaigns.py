@@ -206,11 +206,12 @@ def test_another_departments_campaign_is_out_of_reach(setting, verified_client):
 
 def test_the_demo_department_officer_has_a_working_path(db, verified_client):
     """O63: in the demo, 赵峰 (pm) is 研发部's 部门保密员: he edits his department's campaign, starts a new one for
-    研发部 alone, and cannot touch the company-wide campaign; 钱静 (保密办) can."""
+    研发部 alone, and cannot touch the company-wide campaign; 钱静 (保密办) can, and reads the campaign report."""
     from io import StringIO
 
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
+    from django.urls import reverse
 
     call_command("load_demo", stdout=StringIO())
     users = get_user_model().objects.in_bulk(["pm", "officer"], field_name="username")
@@ -223,3 +224,6 @@ def test_the_demo_department_officer_has_a_working_path(db, verified_client):
     assert "研发部" in form and "市场部" not in form
     assert _refused(pm.get(f"/admin/pages/{company.pk}/edit/"))
     assert office.get(f"/admin/pages/{company.pk}/edit/").status_code == 200
+    report = office.get(reverse("training_campaign_report", args=[company.pk])).content.decode()
+    assert "研发部" in report and "市场部" in report
+    assert "市场部" not in pm.get(reverse("training_campaign_report", args=[company.pk])).content.decode()

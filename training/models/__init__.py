@@ -1,6 +1,6 @@
 from .assignments import Assignment, AssignmentRule, AssignmentSummary, StudyHoursTarget
 from .bank import Question, QuestionCategory, QuestionVersion
-from .pages import CampaignNotice, CampaignPage, ContestPage, CoursePage, LessonPage, TrainingIndexPage
+from .pages import CampaignNotice, CampaignPage, CampaignView, ContestPage, CoursePage, LessonPage, TrainingIndexPage
 from .quiz import Attempt, AttemptItem, Certificate
 
 __all__ = [
@@ -11,6 +11,7 @@ __all__ = [
     "AttemptItem",
     "CampaignNotice",
     "CampaignPage",
+    "CampaignView",
     "Certificate",
     "ContestPage",
     "CoursePage",

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -246,3 +247,22 @@ class CampaignNotice(models.Model):
 
     def __str__(self):
         return f"{self.campaign_id} · {self.starts_on}"
+
+
+class CampaignView(models.Model):
+    """Who opened a campaign: the campaign page or one of its articles or contests (O59). One row per person, written
+    at most once a day (training.services.campaigns.campaign_view_record)."""
+
+    campaign = models.ForeignKey(CampaignPage, on_delete=models.CASCADE, related_name="views")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    first_viewed_at = models.DateTimeField(_("first viewed at"))
+    last_viewed_at = models.DateTimeField(_("last viewed at"), help_text=_("The first view on the latest day."))
+    days = models.PositiveIntegerField(_("days viewed"), default=1)
+
+    class Meta:
+        verbose_name = _("campaign view")
+        verbose_name_plural = _("campaign views")
+        constraints = [models.UniqueConstraint(fields=["campaign", "user"], name="unique_campaign_view")]
+
+    def __str__(self):
+        return f"{self.campaign_id} · {self.user_id}"
