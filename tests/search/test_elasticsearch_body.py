@@ -225,6 +225,7 @@ def test_facets_are_aggregations_of_the_filtered_query_only_when_asked():
     body = search_body(LOW, plan, with_facets=True)
     assert set(body["aggs"]) == {"kind", "regulation", "department", "year"}
     assert body["aggs"]["year"]["date_histogram"]["calendar_interval"] == "year"
+    assert body["aggs"]["year"]["date_histogram"]["time_zone"] == "Asia/Shanghai"  # the filter's local years
     assert body["aggs"]["regulation"]["aggs"]["title"]["terms"]["field"] == "regulation_title"
 
 

@@ -4,7 +4,10 @@ Runs on SQLite and on PostgreSQL (CI runs the suite on both). Pages are publishe
 index is written by the same on-commit tasks a publish runs.
 """
 
+from datetime import datetime
+
 import pytest
+from django.utils import timezone
 
 from home.models import ArticlePage
 from portal.access import viewer_for
@@ -87,6 +90,26 @@ def test_a_year_filter_narrows_hits_and_total_together(publish, reader):
     page_index(old.pk)
     results, _plan = search_for(user=reader, query="涉密载体", filters=Filters(year=2020))
     assert (results.total, titles(results)) == (1, [old.title])
+
+
+def test_a_page_dated_new_years_day_counts_in_its_own_year_in_facet_and_filter(publish, reader):
+    """The year facet and the year filter agree: a 1 January date (local midnight, the previous year in UTC) is
+    counted and found under its own year, so choosing a year the facet offers never shows an empty page."""
+    new_year = publish("元旦生效的涉密载体规定", "涉密载体管理。")
+    late = publish("年末的涉密载体规定", "涉密载体管理。")
+    ArticlePage.objects.filter(pk=new_year.pk).update(last_published_at=_local(2021, 1, 1, 0, 30))
+    ArticlePage.objects.filter(pk=late.pk).update(last_published_at=_local(2020, 12, 31, 23, 30))
+    page_index(new_year.pk)
+    page_index(late.pk)
+    results = EmbeddedBackend().search(viewer_for(reader), plan_query("涉密载体"), with_facets=True)
+    assert dict(results.facets["year"]) == {2021: 1, 2020: 1}
+    for year, title in ((2021, new_year.title), (2020, late.title)):
+        found, _plan = search_for(user=reader, query="涉密载体", filters=Filters(year=year))
+        assert (found.total, titles(found)) == (1, [title])
+
+
+def _local(*parts):
+    return timezone.make_aware(datetime(*parts))
 
 
 def test_a_clause_that_matches_several_of_its_synonyms_ranks_above_one_that_matches_one(publish, reader, thesaurus):
