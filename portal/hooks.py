@@ -13,7 +13,8 @@ HOME_PANELS = "portal_home_panels"
 # fn(*, home, departments, users, stdout) : adds the app's demo data; called by `load_demo`; must be re-runnable.
 DEMO_LOADERS = "portal_load_demo"
 
-# fn(*, person, viewer) -> DossierSection | None : one section of a person's 保密档案 (their own, or for 保密办).
+# fn(*, person, viewer, request) -> DossierSection | None : one section of a person's 保密档案 (their own, or for
+# 保密办). `request` goes to access.viewer_for, so the CLASSIFIED_NETWORKS limit applies to what a section shows.
 DOSSIER_SECTIONS = "portal_dossier_sections"
 
 # fn(*, user, page) -> PagePermissionTester | None : an app's own answer to what `user` may do to `page` in the admin
@@ -37,8 +38,12 @@ def home_panels(request):
     return [html for fn in hooks.get_hooks(HOME_PANELS) if (html := fn(request))]
 
 
-def dossier_sections(*, person, viewer):
-    return [section for fn in hooks.get_hooks(DOSSIER_SECTIONS) if (section := fn(person=person, viewer=viewer))]
+def dossier_sections(*, person, viewer, request=None):
+    return [
+        section
+        for fn in hooks.get_hooks(DOSSIER_SECTIONS)
+        if (section := fn(person=person, viewer=viewer, request=request))
+    ]
 
 
 def page_permission_tester(*, user, page):

@@ -325,8 +325,6 @@ def acknowledgements_section(*, person, viewer, request=None):
 
 
 def borrowings_section(*, person, viewer, request=None):
-    # Built here rather than through DOSSIER_SECTIONS: the hook gets no request, and without it the
-    # CLASSIFIED_NETWORKS limit would not apply to the titles and purposes shown.
     rows = [
         [
             f"#{b.pk}",
@@ -356,6 +354,6 @@ def dossier_sections(*, person, viewer, request=None):
         profile_section(person),
         clearance_history_section(person),
         acknowledgements_section(person=person, viewer=viewer, request=request),
-        *hooked_sections(person=person, viewer=viewer),
+        *hooked_sections(person=person, viewer=viewer, request=request),
         borrowings_section(person=person, viewer=viewer, request=request),
     ]

@@ -126,7 +126,7 @@ def register_records_log_actions(actions):
 
 
 @hooks.register(DOSSIER_SECTIONS, order=10)
-def agreements_dossier_section(*, person, viewer):
+def agreements_dossier_section(*, person, viewer, request=None):
     rows = [
         [
             a.template.title,

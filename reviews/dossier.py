@@ -9,9 +9,9 @@ from .enums import DecisionAction
 from .models import ReviewDecision
 
 
-def dossier_section(*, person, viewer, section_class):
+def dossier_section(*, person, viewer, section_class, request=None):
     """Only rows the viewer may open (selectors.requests_visible_to); nothing if there are none."""
-    visible = selectors.requests_visible_to(viewer)
+    visible = selectors.requests_visible_to(viewer, request)
     rows = []
     for rr in visible.filter(requester=person).exclude(status="draft").order_by("-submitted_at"):
         rows.append(

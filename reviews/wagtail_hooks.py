@@ -91,10 +91,10 @@ def register_reviews_log_actions(actions):
 
 
 @hooks.register(DOSSIER_SECTIONS)
-def reviews_dossier_section(*, person, viewer):
+def reviews_dossier_section(*, person, viewer, request=None):
     from .dossier import dossier_section
 
-    return dossier_section(person=person, viewer=viewer, section_class=DossierSection)
+    return dossier_section(person=person, viewer=viewer, request=request, section_class=DossierSection)
 
 
 @hooks.register(DEMO_LOADERS)

@@ -297,8 +297,8 @@ def my_training_panel(request):
 
 
 @hooks.register(DOSSIER_SECTIONS, order=20)
-def training_dossier_section(*, person, viewer):
-    record = selectors.person_record(person=person, user=viewer)
+def training_dossier_section(*, person, viewer, request=None):
+    record = selectors.person_record(person=person, user=viewer, request=request)
     rows = []
     for assignment in record["assignments"]:
         rows.append(

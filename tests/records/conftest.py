@@ -9,7 +9,7 @@ from records.models import AgreementTemplate
 from records.seeds import TEMPLATES, template_body
 from records.services.agreements import template_publish
 from tests.conftest import totp_device
-from tests.training.conftest import category, make_question  # noqa: F401 - fixtures for the register tests
+from tests.training.conftest import category, make_course, make_question, training_index  # noqa: F401 - fixtures
 
 
 def totp_token(user, *, steps_ahead=0):

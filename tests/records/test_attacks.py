@@ -13,6 +13,7 @@ from portal.models import SecureDocument, SecurityProfile
 from records.enums import AgreementKind, BorrowingKind
 from records.models import Agreement, Borrowing
 from records.services.agreements import agreements_assign
+from training.models import Assignment
 
 from .conftest import totp_token
 from .test_borrowing import make_document
@@ -115,6 +116,23 @@ def test_the_dossier_hides_titles_outside_the_classified_networks(settings, offi
 
     inside = client.get(f"/records/people/{person.pk}/", REMOTE_ADDR="10.1.2.3").content.decode()
     assert "新型号发动机图纸" in inside
+
+
+def test_dossier_sections_of_other_apps_obey_the_classified_networks(
+    settings, office_user, user_with, verified_client, make_course
+):
+    """O26 领导干部保密工作职责制 1②; O61 保密工作管理方案办法 三、3: the training record in the 保密档案 comes from the
+    training app's DOSSIER_SECTIONS hook; from outside CLASSIFIED_NETWORKS it must not name a 秘密 course either."""
+    settings.CLASSIFIED_NETWORKS = ["10.0.0.0/8"]
+    person = user_with(Clearance.SECRET)
+    course = make_course(questions=1, clearance=Clearance.SECRET, title="型号总体方案保密专题培训")
+    Assignment.objects.create(user=person, course=course, cycle=2026, key="adhoc:1", due_on=TODAY)
+    client = verified_client(office_user())
+
+    outside = client.get(f"/records/people/{person.pk}/", REMOTE_ADDR="192.168.1.5").content.decode()
+    assert "型号总体方案保密专题培训" not in outside
+    inside = client.get(f"/records/people/{person.pk}/", REMOTE_ADDR="10.1.2.3").content.decode()
+    assert "型号总体方案保密专题培训" in inside
 
 
 def test_a_marking_decision_puts_no_title_in_the_audit_log(user_with, verified_client):

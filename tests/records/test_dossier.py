@@ -64,7 +64,7 @@ def test_sections_other_apps_register_appear(user_with, verified_client):
     """§3: training records and requests come from other apps through DOSSIER_SECTIONS."""
     person = user_with(Clearance.INTERNAL)
 
-    def training_section(*, person, viewer):
+    def training_section(*, person, viewer, request=None):
         return DossierSection(key="training", title="培训记录", columns=["课程"], rows=[["年度保密培训"]])
 
     with hooks.register_temporarily(DOSSIER_SECTIONS, training_section):
