@@ -66,9 +66,22 @@ def viewer_for(user, request=None):
         user._portal_viewer = cached
     if not cached:
         return None
-    if request is not None and cached.clearance > Clearance.INTERNAL and not _classified_network_ok(request):
+    if cached.clearance > Clearance.INTERNAL and not _network_ok(user, request):
         return Viewer(cached.user_id, Clearance.INTERNAL, cached.group_ids)
     return cached
+
+
+def request_network_bind(request):
+    """Remember on the request's user whether the request comes from CLASSIFIED_NETWORKS, for the reads that get the
+    user without the request (Wagtail's permission policies: admin listings, choosers, admin search)."""
+    request.user._portal_network_ok = _classified_network_ok(request)
+
+
+def _network_ok(user, request):
+    if request is not None:
+        return _classified_network_ok(request)
+    # No request: a task or command (no network limit), or a request-time read bound by the middleware.
+    return getattr(user, "_portal_network_ok", True)
 
 
 def access_q(viewer, prefix=""):

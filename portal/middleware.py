@@ -32,6 +32,7 @@ class RequireVerifiedMiddleware:
         if not user.is_authenticated:
             response = redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
         elif user.is_verified() or path.startswith(PASSWORD_SESSION_PATHS):
+            access.request_network_bind(request)
             return self.get_response(request)
         else:
             from portal.services.otp import has_device

@@ -167,6 +167,26 @@ def test_admin_document_and_image_listings_hide_what_the_user_cannot_read(user_w
     assert_denied(client.get(f"/admin/documents/edit/{secret.pk}/"))
 
 
+def test_admin_listings_outside_the_classified_networks_hide_classified_titles(
+    page_at, user_with, verified_client, settings
+):
+    """O26 领导干部保密工作职责制(第二篇) 1②: Wagtail's listings, choosers and admin search ask the permission policies,
+    which get no request; outside CLASSIFIED_NETWORKS a 机密 editor still reads there only as 内部."""
+    settings.CLASSIFIED_NETWORKS = ["10.0.0.0/8"]
+    make_document(Clearance.SECRET, title="机密规格书")
+    make_document(Clearance.INTERNAL, title="公开手册")
+    page_at(clearance=Clearance.SECRET, title="涉密型号页面")
+    editor = user_with(Clearance.CONFIDENTIAL)
+    editor.is_superuser = editor.is_staff = True
+    editor.save()
+    client = verified_client(editor)
+    for url in ("/admin/documents/", "/admin/documents/chooser/", "/admin/pages/search/?q=涉密型号"):
+        outside = client.get(url, REMOTE_ADDR="192.0.2.7").content.decode()
+        assert "机密规格书" not in outside and "涉密型号页面" not in outside, url
+    inside = client.get("/admin/documents/", REMOTE_ADDR="10.9.9.9").content.decode()
+    assert "机密规格书" in inside and "公开手册" in inside
+
+
 def test_reading_a_classified_page_is_audited_and_internal_reads_are_not(page_at, user_with, verified_client):
     classified, internal = page_at(clearance=Clearance.SECRET), page_at()
     reader = user_with(Clearance.SECRET)
