@@ -13,7 +13,8 @@ def menu_pages_for(*, user, request=None):
         return []
     root = site.root_page
     pages = PortalPage.objects.child_of(root).live().in_menu().order_by("path")
-    return list(access.visible(pages, user, request).specific())
+    # Title and URL are all the menu shows: the base rows give both, without a query per page type.
+    return list(access.visible(pages, user, request))
 
 
 def children_for(*, page, user, request=None):

@@ -107,6 +107,7 @@ def test_menus_listings_and_admin_explorer_never_show_a_title_the_user_cannot_op
         assert "星河项目技术方案" not in html, url
         assert "生产管理" not in html, url
     assert "公开通知" in client.get(section.url).content.decode()
+    assert f'<a href="{section.url}">研发中心</a>' in client.get(home.url).content.decode()  # the menu entry
     cleared = verified_client(user_with(Clearance.CONFIDENTIAL)).get(section.url).content.decode()
     assert "星河项目技术方案" in cleared
 
