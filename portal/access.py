@@ -111,6 +111,15 @@ def can_view(user, obj, request=None):
     return original is None or can_view(user, original, request)
 
 
+def may_act_on(user, obj):
+    """Whether an admin action on obj is open to the user: the user of a request must be able to read obj. A user
+    object outside any request (a signal handler reading a revision's author, a task) carries no OTP state and is not
+    limited here; what it may do was decided when the request that started the work was checked."""
+    if getattr(user, "is_verified", None) is None:
+        return True
+    return can_view(user, obj)
+
+
 def deny(request, status=403):
     """The single denial: a Chinese 403 page that no cache keeps."""
     response = render(request, "errors/403.html", status=status)

@@ -65,8 +65,11 @@ class IdleTimeoutMiddleware:
 # Admin URLs that open one page, document or image: the clearance check applies there too (edit, preview,
 # history, revisions, usage), so an editor or superuser can't read through the admin what they can't read on the site.
 ADMIN_OBJECT_URL = re.compile(
-    r"^/admin/(?:(?P<page>pages)/(?P<page_id>\d+)/|(?P<kind>documents|images)/(?:edit/|delete/|usage/)?(?P<item_id>\d+)/)"
+    r"^/admin/(?:(?P<page>pages)/(?:add/\w+/\w+/)?(?P<page_id>\d+)/"
+    r"|(?P<kind>documents|images)/(?:edit/|delete/|usage/)?(?P<item_id>\d+)/)"
 )
+# Wagtail's bulk actions list every selected item, with its title, on their confirmation page.
+ADMIN_BULK_URL = re.compile(r"^/admin/bulk/(?P<app>\w+)/(?P<model>\w+)/\w+/")
 
 
 class AdminObjectAccessMiddleware:
@@ -79,7 +82,37 @@ class AdminObjectAccessMiddleware:
             obj = _admin_object(match)
             if obj is not None and not access.can_view(request.user, obj, request):
                 return access.deny(request)
+        bulk = ADMIN_BULK_URL.match(request.path_info)
+        if bulk and request.user.is_authenticated and _bulk_selects_unreadable(bulk, request):
+            return access.deny(request)
         return self.get_response(request)
+
+
+def _bulk_selects_unreadable(match, request):
+    """Whether a bulk action's selection (ids, or "all" of a listing) holds an item the user may not read: one
+    query, the access filter inside it."""
+    from django.apps import apps
+
+    from portal.models import PortalPage
+
+    try:
+        model = apps.get_model(match.group("app"), match.group("model"))
+    except LookupError:
+        return False
+    if not any(field.name == "effective_clearance" for field in model._meta.concrete_fields):
+        return False
+    viewer = access.viewer_for(request.user, request)
+    if viewer is None:
+        return True
+    ids = request.GET.getlist("id")
+    selection = model._default_manager.all()
+    if "all" not in ids:
+        selection = selection.filter(pk__in=[pk for pk in ids if pk.isdigit()])
+    elif issubclass(model, PortalPage) and request.GET.get("childOf", "").isdigit():
+        parent = PortalPage.objects.filter(pk=request.GET["childOf"]).first()
+        if parent is not None:
+            selection = parent.get_descendants() if request.GET.get("q") else parent.get_children()
+    return selection.exclude(access.access_q(viewer)).exists()
 
 
 def _admin_object(match):

@@ -4,6 +4,7 @@ Listings, choosers and edit views of the admin ask these, so a superuser or edit
 thumbnail of an item above their clearance or outside its 知悉范围.
 """
 
+from wagtail.models import PagePermissionTester
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permission_policies.collections import CollectionOwnershipPermissionPolicy
 from wagtail.permission_policies.pages import PagePermissionPolicy
@@ -33,6 +34,19 @@ class ClearancePagePermissionPolicy(PagePermissionPolicy):
 
     def instances_user_has_any_permission_for(self, user, actions):
         return access.visible(super().instances_user_has_any_permission_for(user, actions), user)
+
+
+class UnreadablePagePermissionTester(PagePermissionTester):
+    """A page the user may not read: no admin action on it or under it, superusers included (Wagtail's tester lets
+    a superuser do anything, and lets a group permission on a section reach pages above the member's clearance)."""
+
+    def __init__(self, user, page):
+        super().__init__(user, page)
+        self.permissions = set()
+
+
+for _action in [name for name in dir(PagePermissionTester) if name.startswith("can_")]:
+    setattr(UnreadablePagePermissionTester, _action, lambda self, *args, **kwargs: False)
 
 
 class ReadOnlyPermissionPolicy(ModelPermissionPolicy):

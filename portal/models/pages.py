@@ -64,9 +64,14 @@ class PortalPage(MarkingMixin, AbstractPage, DefaultBasePageMixin):
         self.clean_marking()
 
     def permissions_for_user(self, user):
-        # Every admin action on a page asks this tester; apps may narrow it (portal.hooks.PAGE_PERMISSION_TESTERS).
+        # Every admin action on a page asks this tester: nothing on a page the user may not read, and apps may
+        # narrow the rest (portal.hooks.PAGE_PERMISSION_TESTERS).
+        from portal.access import may_act_on
         from portal.hooks import page_permission_tester
+        from portal.permission_policies import UnreadablePagePermissionTester
 
+        if not may_act_on(user, self):
+            return UnreadablePagePermissionTester(user, self)
         return page_permission_tester(user=user, page=self)
 
     def save(self, *args, **kwargs):

@@ -1,0 +1,93 @@
+"""Admin actions on items above the user's clearance: Wagtail's page permission tester, the add view of a page
+under a classified parent and the bulk actions' confirmation pages, for a superuser and for a section editor.
+
+Wagtail lets a superuser do anything to any page and lists every selected item, title included, on a bulk action's
+confirmation page; the portal refuses both for an item the user may not read.
+"""
+
+import pytest
+from django.contrib.auth.models import Group
+from wagtail.models import GroupPagePermission
+
+from portal.enums import Clearance
+from portal.models import PortalPage
+
+from .test_clearance import assert_denied, make_document
+
+pytestmark = pytest.mark.django_db
+
+BULK = "/admin/bulk/portal/portalpage"
+
+
+@pytest.fixture
+def low_superuser(user_with):
+    user = user_with(Clearance.INTERNAL)
+    user.is_superuser = user.is_staff = True
+    user.save()
+    return user
+
+
+@pytest.fixture
+def section_editor(user_with, home):
+    """An 内部 editor with every page permission on the whole site, through a group."""
+    group = Group.objects.create(name="全站编辑")
+    for codename in ("add_page", "change_page", "publish_page", "bulk_delete_page", "lock_page", "unlock_page"):
+        GroupPagePermission.objects.create(group=group, page=home, permission_type=codename.split("_page")[0])
+    user = user_with(Clearance.INTERNAL)
+    user.groups.add(group)
+    from django.contrib.auth.models import Permission
+
+    user.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    return user
+
+
+@pytest.mark.parametrize("who", ["low_superuser", "section_editor"])
+def test_no_admin_action_on_a_page_above_the_clearance(who, request, page_at, verified_client):
+    """O12 科学技术保密规定 第十八条 (知悉范围): a 机密 page is neither edited, published, unpublished nor deleted,
+    nor has a page added under it, by someone who may not read it, whatever their admin rights."""
+    user = request.getfixturevalue(who)
+    secret = page_at(clearance=Clearance.CONFIDENTIAL, title="星河项目技术方案", kind="section")
+    readable = page_at(title="公开通知")
+    client = verified_client(user)
+
+    tester = secret.permissions_for_user(client.get("/").wsgi_request.user)
+    assert not any(getattr(tester, action)() for action in ("can_edit", "can_delete", "can_unpublish", "can_publish"))
+    assert not tester.can_add_subpage() and not tester.can_copy() and not tester.can_move()
+
+    add_url = f"/admin/pages/add/home/articlepage/{secret.pk}/"
+    assert_denied(client.get(add_url))
+    response = client.post(add_url, {"title": "夹带的文章", "slug": "jiadai", "action-publish": "1"})
+    assert_denied(response)
+    assert not PortalPage.objects.filter(slug="jiadai").exists()
+
+    for action in ("unpublish", "delete", "publish", "move"):
+        response = client.get(f"{BULK}/{action}/?id={secret.pk}&id={readable.pk}")
+        assert_denied(response)
+        assert "星河项目技术方案" not in response.content.decode()
+    assert_denied(client.post(f"{BULK}/unpublish/?id={secret.pk}", {"include_descendants": ""}))
+    assert_denied(client.post(f"{BULK}/delete/?id={secret.pk}"))
+    secret.refresh_from_db()
+    assert secret.live
+
+    # What they may read stays theirs to act on.
+    assert client.get(f"{BULK}/unpublish/?id={readable.pk}").status_code == 200
+
+
+def test_select_all_in_a_listing_with_a_hidden_child_is_refused(low_superuser, home, page_at, verified_client):
+    """知悉范围: "select all" in the page explorer would list every child on the confirmation page."""
+    section = page_at(kind="section", title="研发中心")
+    page_at(section, title="公开通知")
+    client = verified_client(low_superuser)
+    assert client.get(f"{BULK}/unpublish/?id=all&childOf={section.pk}").status_code == 200
+    page_at(section, clearance=Clearance.SECRET, title="秘密型号通知")
+    response = client.get(f"{BULK}/unpublish/?id=all&childOf={section.pk}")
+    assert_denied(response)
+    assert "秘密型号通知" not in response.content.decode()
+
+
+def test_bulk_actions_on_documents_above_the_clearance_are_refused(low_superuser, verified_client):
+    """The documents listing hides a 机密 file; its bulk action pages must not name it either."""
+    secret = make_document(Clearance.CONFIDENTIAL, title="机密规格书")
+    response = verified_client(low_superuser).get(f"/admin/bulk/portal/securedocument/delete/?id={secret.pk}")
+    assert_denied(response)
+    assert "机密规格书" not in response.content.decode()
