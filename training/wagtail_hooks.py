@@ -206,10 +206,10 @@ def register_training_dashboard_menu_item():
     )
 
 
-@hooks.register("on_serve_page")
+@hooks.register("on_serve_page", order=100)
 def record_campaign_views(callback):
-    """O59: who opened a campaign or one of its articles. Runs inside the portal's clearance check (order -1000), so
-    only a page actually shown is counted."""
+    """O59: who opened a campaign or one of its articles. Runs inside the portal's clearance check (order -1000) and
+    inside Wagtail's view restrictions (order 0), so only a page actually shown is counted, not a password form."""
 
     def inner(page, request, serve_args, serve_kwargs):
         response = callback(page, request, serve_args, serve_kwargs)

@@ -96,6 +96,17 @@ def test_a_view_is_recorded_once_a_day_per_person(scenario, verified_client, use
     assert CampaignView.objects.count() == 2
 
 
+def test_a_password_form_is_not_a_view(scenario, verified_client):
+    """O59 保密宣传教育制度 第六条四: someone shown only the password form of a restricted campaign has not seen it."""
+    from wagtail.models import PageViewRestriction
+
+    campaign, c = scenario["campaign"], scenario["c"]
+    PageViewRestriction.objects.create(page=campaign, restriction_type=PageViewRestriction.PASSWORD, password="x1")
+    response = verified_client(c).get(campaign.url)
+    assert response.status_code == 200 and 'name="password"' in response.content.decode()
+    assert not CampaignView.objects.filter(campaign=campaign, user=c).exists()
+
+
 def test_the_report_matches_a_hand_built_scenario(scenario, verified_client, django_assert_max_num_queries):
     """O59 保密宣传教育制度 第六条二、四: views and contest participation, overall and by department."""
     _open(verified_client(scenario["a"]), scenario["campaign"])
