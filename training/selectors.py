@@ -84,8 +84,11 @@ def campaigns_for(*, user, request=None):
 
 
 def campaigns_for_report(*, user, request=None):
-    """Every campaign the viewer may open, published or not (a withdrawn campaign keeps its figures)."""
-    return CampaignPage.objects.filter(_q(user, request)).order_by("-starts_on", "-pk")
+    """Every campaign the viewer may open that has been published (a withdrawn campaign keeps its figures; a draft
+    that never went out has none)."""
+    return CampaignPage.objects.filter(_q(user, request), first_published_at__isnull=False).order_by(
+        "-starts_on", "-pk"
+    )
 
 
 def _rate(part, whole):

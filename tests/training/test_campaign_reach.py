@@ -173,3 +173,15 @@ def test_a_department_officer_sees_their_department_only(scenario, verified_clie
     plain = verified_client(scenario["e"])
     assert plain.get(url).status_code == 403
     assert plain.get(reverse("training_campaigns")).status_code in (302, 403)
+
+
+def test_the_report_lists_published_campaigns_withdrawn_ones_included(scenario, verified_client, training_index):
+    """O59 保密宣传教育制度 第六条: a campaign that went out keeps its figures after it is withdrawn; a draft that never
+    went out has no reach to report."""
+    draft = CampaignPage(title="尚未发布的专题", slug="draft-only", live=False)
+    training_index.add_child(instance=draft)
+    draft.save_revision()
+    campaign = CampaignPage.objects.get(pk=scenario["campaign"].pk)  # as the admin loads it
+    campaign.unpublish()
+    listing = verified_client(scenario["office"]).get(reverse("training_campaigns")).content.decode()
+    assert "保密宣传月" in listing and "尚未发布的专题" not in listing
