@@ -7,7 +7,9 @@ from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.views.generic.models import CreateView, DeleteView, EditView, IndexView
+from wagtail.admin.views.generic.history import HistoryView
+from wagtail.admin.views.generic.models import CreateView, DeleteView, EditView, IndexView, InspectView
+from wagtail.admin.views.generic.usage import UsageView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from portal import access
@@ -43,14 +45,37 @@ class QuestionCreateView(QuestionSaveMixin, CreateView):
     pass
 
 
-class QuestionEditView(QuestionSaveMixin, EditView):
-    def get_object(self, queryset=None):
-        question = super().get_object(queryset)
-        if not access.can_view(self.request.user, question, self.request):
-            from django.core.exceptions import PermissionDenied
+class ReadableQuestionOnlyMixin:
+    """O21 知悉范围, O12 科学技术保密规定 第十八条: every admin view of one question (edit, delete, history, usage,
+    inspect) answers a never-cached 403 to an editor who may not read it, before anything is shown or changed.
+    Most of these views load the question in setup(); the edit view loads it in get() or post(), after dispatch()."""
 
-            raise PermissionDenied
-        return question
+    def dispatch(self, request, *args, **kwargs):
+        if getattr(self, "object", None) is None:
+            self.object = self.get_object()
+        if not access.can_view(request.user, self.object, request):
+            return access.deny(request)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class QuestionEditView(ReadableQuestionOnlyMixin, QuestionSaveMixin, EditView):
+    pass
+
+
+class QuestionDeleteView(ReadableQuestionOnlyMixin, DeleteView):
+    pass
+
+
+class QuestionHistoryView(ReadableQuestionOnlyMixin, HistoryView):
+    pass
+
+
+class QuestionUsageView(ReadableQuestionOnlyMixin, UsageView):
+    pass
+
+
+class QuestionInspectView(ReadableQuestionOnlyMixin, InspectView):
+    pass
 
 
 class QuestionViewSet(ModelViewSet):
@@ -69,12 +94,17 @@ class QuestionViewSet(ModelViewSet):
         "classifier",
         "scope",
     ]
-    list_display = ["__str__", "category", "clearance", "active"]
+    # The listing is filtered to what the editor may read, so it shows the text; __str__ names a classified one.
+    list_display = ["text_preview", "category", "clearance", "active"]
     list_filter = ["category", "clearance", "active"]
     search_fields = ["tags", "versions__text"]
     index_view_class = QuestionIndexView
     add_view_class = QuestionCreateView
     edit_view_class = QuestionEditView
+    delete_view_class = QuestionDeleteView
+    history_view_class = QuestionHistoryView
+    usage_view_class = QuestionUsageView
+    inspect_view_class = QuestionInspectView
     inspect_view_enabled = False
     copy_view_enabled = False
 

@@ -297,3 +297,87 @@ def test_a_course_reclassified_during_an_attempt_takes_no_more_answers(user_with
     assert response.status_code == 403 and _never_cached(response)
     assert client.post(reverse("training:submit", args=[attempt.pk])).status_code == 403
     assert not AttemptItem.objects.filter(attempt=attempt, answered_at__isnull=False).exists()
+
+
+SECRET_TEXT = "某型号密封结构的关键参数是多少"
+
+
+def _superuser(user_with, clearance):
+    admin = user_with(clearance)
+    admin.is_superuser = admin.is_staff = True
+    admin.save()
+    return admin
+
+
+def test_a_question_above_the_editors_clearance_is_refused_on_every_admin_view(
+    user_with, verified_client, make_question, settings
+):
+    """O21 知悉范围; O12 科学技术保密规定 第十八条: an 内部 superuser, and a 机密 superuser outside CLASSIFIED_NETWORKS,
+    get a never-cached 403 without the text on the edit, delete, history and usage views of a 秘密 question, and a
+    posted delete leaves it in the bank."""
+    settings.CLASSIFIED_NETWORKS = ["10.0.0.0/8"]
+    secret = make_question(QuestionKind.SINGLE, answer=[0], clearance=1, text=SECRET_TEXT)
+    for clearance in (0, 2):
+        client = verified_client(_superuser(user_with, clearance))
+        for name in ("edit", "delete", "history", "history_results", "usage"):
+            response = client.get(reverse(f"training_question:{name}", args=[secret.pk]), REMOTE_ADDR="192.0.2.7")
+            assert response.status_code == 403, (clearance, name)
+            assert _never_cached(response), (clearance, name)
+            assert SECRET_TEXT[:20] not in response.content.decode(), (clearance, name)
+        response = client.post(reverse("training_question:delete", args=[secret.pk]), REMOTE_ADDR="192.0.2.7")
+        assert response.status_code == 403 and _never_cached(response)
+        assert Question.objects.filter(pk=secret.pk).exists()
+
+
+def test_a_cleared_superuser_inside_the_network_still_opens_and_deletes_a_secret_question(
+    user_with, verified_client, make_question, settings
+):
+    """O21 知悉范围: the guard refuses only those outside the 知悉范围; a 秘密 superuser on a classified network opens
+    every view of a 秘密 question and deletes it."""
+    settings.CLASSIFIED_NETWORKS = ["10.0.0.0/8"]
+    secret = make_question(QuestionKind.SINGLE, answer=[0], clearance=1, text=SECRET_TEXT)
+    client = verified_client(_superuser(user_with, 1))
+    for name in ("edit", "delete", "history", "usage"):
+        response = client.get(reverse(f"training_question:{name}", args=[secret.pk]), REMOTE_ADDR="10.1.2.3")
+        assert response.status_code == 200, name
+    assert SECRET_TEXT in client.get(reverse("training_question:index"), REMOTE_ADDR="10.1.2.3").content.decode()
+    response = client.post(reverse("training_question:delete", args=[secret.pk]), REMOTE_ADDR="10.1.2.3")
+    assert response.status_code == 302
+    assert not Question.objects.filter(pk=secret.pk).exists()
+
+
+def test_the_site_history_names_no_secret_question_by_its_text(user_with, verified_client, category, settings):
+    """O12 科学技术保密规定 第十八条; no classified title in logs: creating, editing and deleting a 秘密 question in
+    the admin leaves log entries whose label is not its text, so the site history shown to an 内部 superuser
+    does not carry it."""
+    from wagtail.models import ModelLogEntry
+
+    settings.CLASSIFIED_NETWORKS = ["10.0.0.0/8"]
+    editor = verified_client(_superuser(user_with, 1))
+    post = {
+        "category": category.pk,
+        "active": "on",
+        "clearance": 1,
+        "secrecy_term": "5年",
+        "classification_basis": "型号参数",
+        "kind": "single",
+        "text": SECRET_TEXT,
+        "options_text": "甲\n乙",
+        "answer_text": "A",
+    }
+    response = editor.post(reverse("training_question:add"), post, REMOTE_ADDR="10.1.2.3")
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    question = Question.objects.get(versions__text=SECRET_TEXT)
+    post["text"] = SECRET_TEXT + "(修订)"
+    url = reverse("training_question:edit", args=[question.pk])
+    assert editor.post(url, post, REMOTE_ADDR="10.1.2.3").status_code == 302
+    assert question.versions.count() == 2
+    assert ModelLogEntry.objects.filter(object_id=str(question.pk)).exists()
+    low = verified_client(_superuser(user_with, 0))
+    for url in ("/admin/reports/site-history/", "/admin/reports/site-history/results/"):
+        response = low.get(url)
+        assert response.status_code == 200, url
+        assert SECRET_TEXT[:20] not in response.content.decode(), url
+    assert editor.post(reverse("training_question:delete", args=[question.pk]), REMOTE_ADDR="10.1.2.3").status_code
+    assert not Question.objects.filter(pk=question.pk).exists()
+    assert not any(SECRET_TEXT[:20] in entry.label for entry in ModelLogEntry.objects.all())

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import MarkingMixin
+from portal.models.marking import UNRESTRICTED
 from training.enums import ContentArea, QuestionKind
 
 TRUE_FALSE_OPTIONS = ["正确", "错误"]
@@ -59,8 +60,11 @@ class Question(MarkingMixin, models.Model):
         ordering = ["category", "pk"]
 
     def __str__(self):
-        version = self.current_version
-        return (version.text[:60] if version else "") or f"#{self.pk}"
+        """The name Wagtail stores as the label of every log entry on the question and lists in the site history
+        to anyone with a permission on the model: a classified or scoped question is named by its type and id."""
+        if self.is_restricted:
+            return f"{self._meta.verbose_name} #{self.pk}"
+        return self.text_preview()
 
     def save(self, *args, **kwargs):
         from portal.services.marking import item_marking_apply
@@ -71,6 +75,18 @@ class Question(MarkingMixin, models.Model):
     def clean(self):
         super().clean()
         self.clean_marking()
+
+    @property
+    def is_restricted(self):
+        """Not readable by everyone: 秘密 or above, or limited to a 知悉范围."""
+        return self.is_classified or self.effective_scope != UNRESTRICTED
+
+    def text_preview(self):
+        """The start of the current text, for listings already filtered to what the reader may see."""
+        version = self.current_version
+        return (version.text[:60] if version else "") or f"#{self.pk}"
+
+    text_preview.short_description = _("question")
 
 
 class QuestionVersion(models.Model):
