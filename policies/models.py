@@ -13,12 +13,12 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
-from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
 
+from portal.admin_forms import PortalPageForm
 from portal.enums import Clearance, PostCategory
 from portal.models import Department, PortalPage
 
@@ -80,7 +80,7 @@ class PolicyIndexPage(PortalPage):
         return context
 
 
-class RegulationPageForm(WagtailAdminPageForm):
+class RegulationPageForm(PortalPageForm):
     audience_post_categories = forms.MultipleChoiceField(
         label=_("Post categories"),
         choices=PostCategory.choices,

@@ -19,7 +19,8 @@ DOSSIER_SECTIONS = "portal_dossier_sections"
 
 # fn(*, user, page) -> PagePermissionTester | None : an app's own answer to what `user` may do to `page` in the admin
 # (training: a 部门保密员 works on their own department's campaigns only). The first tester returned wins; when every
-# function returns None, Wagtail's tester (group page permissions) decides.
+# function returns None, Wagtail's tester (group page permissions) decides, with moves and copies kept to readable
+# parents (portal.permission_policies.ClearancePagePermissionTester).
 PAGE_PERMISSION_TESTERS = "portal_page_permission_testers"
 
 
@@ -47,12 +48,12 @@ def dossier_sections(*, person, viewer, request=None):
 
 
 def page_permission_tester(*, user, page):
-    from wagtail.models import PagePermissionTester
+    from portal.permission_policies import ClearancePagePermissionTester
 
     for fn in hooks.get_hooks(PAGE_PERMISSION_TESTERS):
         if (tester := fn(user=user, page=page)) is not None:
             return tester
-    return PagePermissionTester(user, page)
+    return ClearancePagePermissionTester(user, page)
 
 
 def demo_loaders_run(**kwargs):

@@ -65,7 +65,8 @@ class IdleTimeoutMiddleware:
 # Admin URLs that open one page, document or image: the clearance check applies there too (edit, preview,
 # history, revisions, usage), so an editor or superuser can't read through the admin what they can't read on the site.
 ADMIN_OBJECT_URL = re.compile(
-    r"^/admin/(?:(?P<page>pages)/(?:add/\w+/\w+/)?(?P<page_id>\d+)/"
+    r"^/admin/(?:(?P<page>pages)/(?:add/[-\w]+/[-\w]+/|workflow/[-\w]+/)?(?P<page_id>\d+)/"
+    r"(?:move/(?P<destination_id>\d+)/)?"
     r"|(?P<kind>documents|images)/(?:edit/|delete/|usage/)?(?P<item_id>\d+)/)"
 )
 # Wagtail's bulk actions list every selected item, with its title, on their confirmation page.
@@ -79,9 +80,9 @@ class AdminObjectAccessMiddleware:
     def __call__(self, request):
         match = ADMIN_OBJECT_URL.match(request.path_info)
         if match and request.user.is_authenticated:
-            obj = _admin_object(match)
-            if obj is not None and not access.can_view(request.user, obj, request):
-                return access.deny(request)
+            for obj in _admin_objects(match, request):
+                if not access.can_view(request.user, obj, request):
+                    return access.deny(request)
         bulk = ADMIN_BULK_URL.match(request.path_info)
         if bulk and request.user.is_authenticated and _bulk_selects_unreadable(bulk, request):
             return access.deny(request)
@@ -107,18 +108,39 @@ def _bulk_selects_unreadable(match, request):
     ids = request.GET.getlist("id")
     selection = model._default_manager.all()
     if "all" not in ids:
-        selection = selection.filter(pk__in=[pk for pk in ids if pk.isdigit()])
-    elif issubclass(model, PortalPage) and request.GET.get("childOf", "").isdigit():
-        parent = PortalPage.objects.filter(pk=request.GET["childOf"]).first()
+        try:
+            pks = [int(pk) for pk in ids]  # as the view reads them: " 6" and "+6" are 6
+        except ValueError:
+            return True
+        selection = selection.filter(pk__in=pks)
+    elif not issubclass(model, PortalPage):
+        return False  # "all" documents or images: Wagtail takes them from the permission policy, already filtered
+    elif request.GET.get("childOf", "").strip().isdigit():
+        parent = PortalPage.objects.filter(pk=int(request.GET["childOf"])).first()
         if parent is not None:
             selection = parent.get_descendants() if request.GET.get("q") else parent.get_children()
     return selection.exclude(access.access_q(viewer)).exists()
 
 
-def _admin_object(match):
+def _pks(values):
+    """The ids among values as Django's integer fields read them (" 6" and "+6" are 6); the rest dropped."""
+    pks = []
+    for value in values:
+        try:
+            pks.append(int(value))
+        except (TypeError, ValueError):
+            continue
+    return pks
+
+
+def _admin_objects(match, request):
+    """The items an admin URL acts on: the page (and a move's destination, or a copy's new parent) or the file."""
     from portal.models import PortalPage, SecureDocument, SecureImage
 
     if match.group("page"):
-        return PortalPage.objects.filter(pk=match.group("page_id")).first()
+        ids = [match.group("page_id"), match.group("destination_id")]
+        if request.method == "POST" and request.path_info.endswith("/copy/"):
+            ids.append(request.POST.get("new_parent_page", ""))
+        return list(PortalPage.objects.filter(pk__in=_pks(ids)))
     model = SecureDocument if match.group("kind") == "documents" else SecureImage
-    return model.objects.filter(pk=match.group("item_id")).first()
+    return list(model.objects.filter(pk=match.group("item_id")))

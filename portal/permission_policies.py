@@ -36,6 +36,17 @@ class ClearancePagePermissionPolicy(PagePermissionPolicy):
         return access.visible(super().instances_user_has_any_permission_for(user, actions), user)
 
 
+class ClearancePagePermissionTester(PagePermissionTester):
+    """Wagtail's tester, except that a page is never moved or copied to a parent the user may not read: Wagtail asks
+    the destination's tester only for users who are not superusers."""
+
+    def can_move_to(self, destination):
+        return access.may_act_on(self.user, destination) and super().can_move_to(destination)
+
+    def can_copy_to(self, destination, recursive=False):
+        return access.may_act_on(self.user, destination) and super().can_copy_to(destination, recursive)
+
+
 class UnreadablePagePermissionTester(PagePermissionTester):
     """A page the user may not read: no admin action on it or under it, superusers included (Wagtail's tester lets
     a superuser do anything, and lets a group permission on a section reach pages above the member's clearance)."""

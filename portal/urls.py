@@ -24,8 +24,12 @@ closed_admin_auth = [
     re_path(r"^admin/password_reset/", RedirectView.as_view(url="/accounts/login/")),
 ]
 
-# Admin reports that list pages without the clearance filter stay closed.
-closed_admin_reports = [path("admin/reports/page-types-usage/", errors.denied)]
+# Admin reports that list pages without the clearance filter stay closed, and so does the admin API's document and
+# image listing (nothing in the admin uses it; it lists every title).
+closed_admin_reports = [
+    re_path(r"^admin/reports/page-types-usage/", errors.denied),
+    re_path(r"^admin/api/main/(?:documents|images)/", errors.denied),
+]
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),

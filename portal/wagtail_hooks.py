@@ -32,6 +32,21 @@ def enforce_clearance_on_serve(callback):
     return inner
 
 
+@hooks.register("construct_homepage_panels", order=1000)
+def narrow_dashboard_panels(request, panels):
+    """Wagtail's moderation, lock and recent-edit panels list only what the viewer may read."""
+    from portal.admin_dashboard import panels_narrow
+
+    panels_narrow(panels)
+
+
+@hooks.register("construct_homepage_summary_items", order=1000)
+def narrow_dashboard_summary(request, items):
+    from portal.admin_dashboard import summary_items_narrow
+
+    summary_items_narrow(request, items)
+
+
 @hooks.register("before_serve_document", order=-1000)
 def enforce_clearance_on_document(document, request):
     if not access.can_view(request.user, document, request):

@@ -3,9 +3,10 @@
 from django import forms
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
+from wagtail.admin.forms import WagtailAdminModelForm
 
 from policies.models import RegulationPage
+from portal.admin_forms import PortalPageForm
 from portal.models import Department
 from portal.models.marking import narrow_scope, scope_ids
 from training.enums import QuestionKind, RuleKind
@@ -106,7 +107,7 @@ class AssignmentRuleForm(WagtailAdminModelForm):
         return cleaned
 
 
-class CampaignAudienceForm(WagtailAdminPageForm):
+class CampaignAudienceForm(PortalPageForm):
     """Campaign and contest pages. A 部门保密员 (training.page_permissions) addresses their own department only (O63):
     the 知悉范围 offers that department alone, a new campaign starts with it ticked, and the audience the page ends up
     with (its scope narrowed by its parents') must be exactly that department: not the whole company, not another."""

@@ -13,10 +13,9 @@ lock, bulk actions, revisions), so the narrowing applies to all of them.
 
 from dataclasses import dataclass, field
 
-from wagtail.models import PagePermissionTester
-
 from portal.models import Department, PortalPage
 from portal.models.marking import scope_key
+from portal.permission_policies import ClearancePagePermissionTester
 from training.selectors import rule_department_scope_for
 
 
@@ -83,7 +82,7 @@ def in_own_campaign(rights, page):
     return _campaign_scope(rights, page, index_path) == rights.own_scope
 
 
-class DepartmentCampaignPermissionTester(PagePermissionTester):
+class DepartmentCampaignPermissionTester(ClearancePagePermissionTester):
     """Wagtail's tester with the group permissions narrowed to the 部门保密员's reach (see the module docstring)."""
 
     def __init__(self, user, page, *, rights):

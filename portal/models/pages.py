@@ -11,6 +11,8 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import AbstractPage
 from wagtail.models.pages import AbstractPageMeta, DefaultBasePageMixin
 
+from portal.admin_forms import PortalPageForm
+
 from .marking import MARKING_FILTER_FIELDS, MarkingMixin
 
 MARKING_INPUTS = {"clearance", "scope", "path", "alias_of", "slug"}
@@ -24,6 +26,14 @@ class PortalPage(MarkingMixin, AbstractPage, DefaultBasePageMixin):
         related_name="+",
         help_text=_("Departments or groups allowed to read. Empty = everyone with the clearance."),
     )
+
+    base_form_class = PortalPageForm
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # wagtail.admin's ready() sets the swapped Page model's base_form_class to WagtailAdminPageForm; each page
+        # type keeps the form it inherits now (PortalPageForm, or its parent type's subclass of it).
+        cls.base_form_class = cls.base_form_class
 
     search_fields = [
         *AbstractPage.search_fields,

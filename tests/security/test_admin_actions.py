@@ -91,3 +91,101 @@ def test_bulk_actions_on_documents_above_the_clearance_are_refused(low_superuser
     response = verified_client(low_superuser).get(f"/admin/bulk/portal/securedocument/delete/?id={secret.pk}")
     assert_denied(response)
     assert "机密规格书" not in response.content.decode()
+
+
+@pytest.mark.parametrize("padded", ["%20{pk}", "{pk}%20", "%2B{pk}"])
+def test_bulk_ids_are_read_as_the_view_reads_them(padded, low_superuser, page_at, verified_client):
+    """An id with a space or a plus sign still names the item to Wagtail; it must not slip past the check."""
+    secret = page_at(clearance=Clearance.SECRET, title="秘密型号通知")
+    document = make_document(Clearance.CONFIDENTIAL, title="机密规格书")
+    client = verified_client(low_superuser)
+    for url, title in (
+        (f"{BULK}/delete/?id={padded.format(pk=secret.pk)}", "秘密型号通知"),
+        (f"/admin/bulk/portal/securedocument/delete/?id={padded.format(pk=document.pk)}", "机密规格书"),
+    ):
+        response = client.get(url)
+        assert_denied(response)
+        assert title not in response.content.decode()
+
+
+def test_workflow_views_of_a_page_above_the_clearance_are_refused(low_superuser, page_at, verified_client):
+    """The workflow preview and action URLs carry the page id after a prefix; they are checked like the others."""
+    secret = page_at(clearance=Clearance.SECRET, title="秘密型号通知")
+    client = verified_client(low_superuser)
+    for url in (
+        f"/admin/pages/workflow/preview/{secret.pk}/1/",
+        f"/admin/pages/workflow/action/{secret.pk}/approve/1/",
+        f"/admin/pages/workflow/collect_action_data/{secret.pk}/approve/1/",
+        f"/admin/pages/workflow/confirm_cancellation/{secret.pk}/",
+    ):
+        response = client.get(url)
+        assert_denied(response)
+        assert "秘密型号通知" not in response.content.decode()
+
+
+def test_a_readable_page_is_not_moved_or_copied_under_an_unreadable_one(low_superuser, page_at, verified_client):
+    """知悉范围: a superuser below the section's clearance neither moves nor copies a page into it."""
+    secret_section = page_at(kind="section", clearance=Clearance.SECRET, title="生产管理")
+    notice = page_at(title="公开通知")
+    client = verified_client(low_superuser)
+    user = client.get("/").wsgi_request.user
+    tester = notice.permissions_for_user(user)
+    assert not tester.can_move_to(secret_section) and not tester.can_copy_to(secret_section)
+
+    assert_denied(client.get(f"/admin/pages/{notice.pk}/move/{secret_section.pk}/confirm/"))
+    assert_denied(client.post(f"/admin/pages/{notice.pk}/move/{secret_section.pk}/confirm/"))
+    for parent in (str(secret_section.pk), f"+{secret_section.pk}"):
+        response = client.post(
+            f"/admin/pages/{notice.pk}/copy/",
+            {"new_title": "复制的通知", "new_slug": "fuzhi", "new_parent_page": parent},
+        )
+        assert_denied(response)
+    notice.refresh_from_db()
+    assert notice.get_parent().pk != secret_section.pk
+    assert not PortalPage.objects.filter(slug="fuzhi").exists()
+
+
+def test_the_dashboard_names_no_page_above_the_clearance(low_superuser, home, page_at, verified_client):
+    """Wagtail's "awaiting your review" panel and the page count leave out a 秘密 page in moderation."""
+    from wagtail.admin.site_summary import PagesSummaryItem
+
+    from portal.admin_dashboard import ReadablePagesSummaryItem
+
+    readable = page_at(title="公开通知")
+    secret = page_at(clearance=Clearance.SECRET, title="秘密型号通知")
+    for page in (readable, secret):
+        page.save_revision(user=low_superuser)
+        page.get_workflow().start(page, low_superuser)
+    client = verified_client(low_superuser)
+    response = client.get("/admin/")
+    html = response.content.decode()
+    assert "公开通知" in html and "秘密型号通知" not in html
+    wagtail_count = PagesSummaryItem(response.wsgi_request).get_context_data({})["total_pages"]
+    count = ReadablePagesSummaryItem(response.wsgi_request).get_context_data({})["total_pages"]
+    assert count == wagtail_count - 1  # the 秘密 page
+
+
+def test_a_section_form_does_not_name_a_default_page_above_the_clearance(low_superuser, page_at, verified_client, home):
+    """A readable section whose default page is 秘密: its edit form shows the choice without the title."""
+    from home.models import SectionIndexPage
+
+    section = page_at(kind="section", title="研发中心")
+    secret = page_at(section, clearance=Clearance.SECRET, title="秘密型号通知")
+    SectionIndexPage.objects.filter(pk=section.pk).update(default_page=secret)
+    html = verified_client(low_superuser).get(f"/admin/pages/{section.pk}/edit/").content.decode()
+    assert "研发中心" in html and "秘密型号通知" not in html
+
+
+def test_closed_admin_listings_stay_closed(low_superuser, verified_client):
+    """The page types report and the admin API's document and image listings have no clearance filter."""
+    make_document(Clearance.CONFIDENTIAL, title="机密规格书")
+    client = verified_client(low_superuser)
+    for url in (
+        "/admin/reports/page-types-usage/",
+        "/admin/reports/page-types-usage/results/",
+        "/admin/api/main/documents/",
+        "/admin/api/main/images/",
+    ):
+        response = client.get(url)
+        assert_denied(response)
+        assert "机密规格书" not in response.content.decode()
