@@ -1,8 +1,9 @@
 """Decoupled reactions: keep denormalised markings right and give every new user a security profile."""
 
 from django.conf import settings
-from django.db.models.signals import m2m_changed, post_save
+from django.db.models.signals import m2m_changed, post_save, pre_save
 from django.dispatch import receiver
+from wagtail.models import ModelLogEntry, PageLogEntry
 from wagtail.signals import pre_page_move
 
 from portal.models import SecureDocument, SecureImage, SecurityProfile
@@ -22,6 +23,15 @@ def refresh_item_scope(sender, instance, action, **kwargs):
         from portal.services.marking import item_scope_refresh
 
         item_scope_refresh(instance)
+
+
+@receiver(pre_save, sender=ModelLogEntry)
+@receiver(pre_save, sender=PageLogEntry)
+def keep_restricted_titles_out_of_the_audit_log(sender, instance, **kwargs):
+    if instance.pk is None:
+        from portal.services.audit import log_entry_label
+
+        instance.label = log_entry_label(instance)
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL)

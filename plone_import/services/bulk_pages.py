@@ -26,6 +26,7 @@ from wagtail.models import PageLogEntry, Revision
 from portal.enums import Clearance
 from portal.models import PortalPage
 from portal.models.marking import narrow_scope, scope_ids, scope_key
+from portal.services.audit import log_label_for
 from portal.services.marking import NEUTRAL_SLUG_PREFIX, neutral_slug
 
 from ..export import parse_date
@@ -232,7 +233,7 @@ class BulkPagesMixin:
             common = {
                 "page_id": page.pk,
                 "content_type": ContentType.objects.get_for_model(page, for_concrete_model=False),
-                "label": page.get_admin_display_title(),
+                "label": log_label_for(page, page.get_admin_display_title()),
                 "timestamp": now,
                 "uuid": context.uuid,
             }

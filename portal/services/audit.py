@@ -4,6 +4,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils.cache import add_never_cache_headers
 
 from portal.access import client_ip
+from portal.enums import Clearance
 from portal.models import ReadAuditEntry
 
 
@@ -19,6 +20,36 @@ def read_record(*, request, obj, action="view"):
         action=action,
         ip_address=client_ip(request),
     )
+
+
+def log_label(model, object_id):
+    """The audit-log label of a restricted item: its type and id."""
+    return f"{model._meta.verbose_name} #{object_id}"
+
+
+def _restricted(clearance, scope):
+    from portal.models.marking import UNRESTRICTED
+
+    return clearance > Clearance.INTERNAL or scope != UNRESTRICTED
+
+
+def log_entry_label(entry):
+    """The label a new Wagtail log entry may carry. Wagtail stores the item's title, and its site history lists
+    labels to anyone with a permission on the model; an item above 内部 or limited to a 知悉范围 (or gone) is named
+    by its type and id instead."""
+    from portal.models import MarkingMixin
+
+    model = entry.content_type.model_class() if entry.content_type_id else None
+    if model is None or not issubclass(model, MarkingMixin):
+        return entry.label
+    object_id = getattr(entry, "page_id", None) or getattr(entry, "object_id", None)
+    marking = model._default_manager.filter(pk=object_id).values_list("effective_clearance", "effective_scope").first()
+    return log_label(model, object_id) if marking is None or _restricted(*marking) else entry.label
+
+
+def log_label_for(obj, title):
+    """log_entry_label for an item whose marking is already in memory (entries written in bulk)."""
+    return log_label(type(obj), obj.pk) if _restricted(obj.effective_clearance, obj.effective_scope) else title
 
 
 def never_cache_private(response):

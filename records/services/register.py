@@ -23,6 +23,7 @@ from wagtail.models import Page, Revision
 from portal import access
 from portal.enums import Clearance
 from portal.models.marking import MarkingMixin
+from portal.services.audit import log_label
 from portal.services.notifications import notify_users
 from records.conf import setting
 from records.enums import DecisionKind, ExpiryAction
@@ -57,9 +58,8 @@ def item_get(content_type_id, object_id):
 
 
 def log_title(obj):
-    """The audit-log label of a marked item: its type and id. Wagtail would store the title, which can be
-    classified and is listed in the admin's site history to anyone with a permission on the model."""
-    return f"{type(obj)._meta.verbose_name} #{obj.pk}"
+    """The audit-log label of a marked item: its type and id (portal.services.audit.log_label)."""
+    return log_label(type(obj), obj.pk)
 
 
 def item_content_type(obj):

@@ -118,7 +118,7 @@ def described(page_id, pages_by_id, parent, started):
     state = page.current_workflow_state
     row["workflow"] = (state.status, state.requested_by_id) if state else None
     row["log"] = sorted(
-        (e.action, e.user_id, e.label)
+        (e.action, e.user_id, e.label.replace(f"#{page.pk}", "#<page>"))  # a restricted page's label is its id
         for e in PageLogEntry.objects.filter(page_id=page.pk)
         if e.action != "wagtail.publish"
     )

@@ -189,3 +189,27 @@ def test_closed_admin_listings_stay_closed(low_superuser, verified_client):
         response = client.get(url)
         assert_denied(response)
         assert "机密规格书" not in response.content.decode()
+
+
+def test_the_audit_log_names_restricted_items_by_type_and_id(low_superuser, page_at, verified_client, department):
+    """Security invariant (no classified title in logs): Wagtail stores an item's title as the label of each log
+    entry and lists labels in the site history to anyone with a permission on the model."""
+    from wagtail.log_actions import log
+    from wagtail.models import ModelLogEntry, PageLogEntry
+
+    secret_page = page_at(clearance=Clearance.SECRET, title="秘密型号通知")
+    scoped_page = page_at(scope=[department("研发部").group], title="研发部内部安排")
+    open_page = page_at(title="公开通知")
+    document = make_document(Clearance.CONFIDENTIAL, title="机密规格书")
+    log(instance=document, action="wagtail.edit", user=low_superuser)
+
+    labels = set(PageLogEntry.objects.values_list("label", flat=True))
+    assert "公开通知" in labels
+    assert not {"秘密型号通知", "研发部内部安排"} & labels
+    assert f"#{secret_page.pk}" in " ".join(labels) and f"#{scoped_page.pk}" in " ".join(labels)
+    document_labels = ModelLogEntry.objects.for_instance(document).values_list("label", flat=True)
+    assert document_labels and all(label.endswith(f"#{document.pk}") for label in document_labels)
+    for url in ("/admin/reports/site-history/", "/admin/reports/site-history/results/"):
+        html = verified_client(low_superuser).get(url).content.decode()
+        assert "机密规格书" not in html and "秘密型号通知" not in html, url
+    assert open_page.title in verified_client(low_superuser).get("/admin/reports/site-history/").content.decode()

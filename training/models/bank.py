@@ -8,7 +8,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import MarkingMixin
-from portal.models.marking import UNRESTRICTED
 from training.enums import ContentArea, QuestionKind
 
 TRUE_FALSE_OPTIONS = ["正确", "错误"]
@@ -60,10 +59,7 @@ class Question(MarkingMixin, models.Model):
         ordering = ["category", "pk"]
 
     def __str__(self):
-        """The name Wagtail stores as the label of every log entry on the question and lists in the site history
-        to anyone with a permission on the model: a classified or scoped question is named by its type and id."""
-        if self.is_restricted:
-            return f"{self._meta.verbose_name} #{self.pk}"
+        # Wagtail's log entries do not store this for a classified or scoped question (portal.services.audit).
         return self.text_preview()
 
     def save(self, *args, **kwargs):
@@ -75,11 +71,6 @@ class Question(MarkingMixin, models.Model):
     def clean(self):
         super().clean()
         self.clean_marking()
-
-    @property
-    def is_restricted(self):
-        """Not readable by everyone: 秘密 or above, or limited to a 知悉范围."""
-        return self.is_classified or self.effective_scope != UNRESTRICTED
 
     def text_preview(self):
         """The start of the current text, for listings already filtered to what the reader may see."""
