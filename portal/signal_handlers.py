@@ -29,9 +29,9 @@ def refresh_item_scope(sender, instance, action, **kwargs):
 @receiver(pre_save, sender=PageLogEntry)
 def keep_restricted_titles_out_of_the_audit_log(sender, instance, **kwargs):
     if instance.pk is None:
-        from portal.services.audit import log_entry_label
+        from portal.services.audit import log_entry_neutralise
 
-        instance.label = log_entry_label(instance)
+        log_entry_neutralise(instance)
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL)

@@ -213,3 +213,24 @@ def test_the_audit_log_names_restricted_items_by_type_and_id(low_superuser, page
         html = verified_client(low_superuser).get(url).content.decode()
         assert "机密规格书" not in html and "秘密型号通知" not in html, url
     assert open_page.title in verified_client(low_superuser).get("/admin/reports/site-history/").content.decode()
+
+
+def test_log_data_names_restricted_pages_by_type_and_id(page_at):
+    """Security invariant (no classified title in logs): a move's destination and a rename's old and new titles are
+    stored in the log entry's data too."""
+    from wagtail.models import PageLogEntry
+
+    secret_section = page_at(kind="section", clearance=Clearance.SECRET, title="机密研发区")
+    open_section = page_at(kind="section", title="公开栏目")
+    notice = page_at(open_section, title="公开通知")
+    notice.move(secret_section, pos="last-child")
+    moved = PageLogEntry.objects.filter(page_id=notice.pk, action__in=["wagtail.move", "wagtail.reorder"]).get()
+    assert moved.data["destination"]["title"].endswith(f"#{secret_section.pk}")
+    assert moved.data["source"]["title"] == "公开栏目"  # an unrestricted page keeps its name
+
+    secret = page_at(clearance=Clearance.SECRET, title="秘密旧标题")
+    secret.title = "秘密新标题"
+    secret.save_revision().publish()
+    stored = str(list(PageLogEntry.objects.filter(page_id=secret.pk).values_list("label", "data")))
+    assert "秘密旧标题" not in stored and "秘密新标题" not in stored
+    assert "机密研发区" not in str(list(PageLogEntry.objects.values_list("label", "data")))
