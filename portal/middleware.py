@@ -94,13 +94,13 @@ def _bulk_selects_unreadable(match, request):
     query, the access filter inside it."""
     from django.apps import apps
 
-    from portal.models import PortalPage
+    from portal.models import MarkingMixin, PortalPage
 
     try:
         model = apps.get_model(match.group("app"), match.group("model"))
     except LookupError:
         return False
-    if not any(field.name == "effective_clearance" for field in model._meta.concrete_fields):
+    if not issubclass(model, MarkingMixin):
         return False
     viewer = access.viewer_for(request.user, request)
     if viewer is None:

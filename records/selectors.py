@@ -93,14 +93,15 @@ def register_types():
     return [(ContentType.objects.get_for_model(m).pk, str(m._meta.verbose_name)) for m in marked_models()]
 
 
-REGISTER_COLUMNS = ("r_type", "r_pk", "r_title", "r_clearance", "r_term", "r_until", "r_basis", "r_classifier")
+REGISTER_QUERY_COLUMNS = ("r_type", "r_pk", "r_title", "r_clearance", "r_term", "r_until", "r_basis", "r_classifier")
 HYDRATE_CHUNK = 1000
 
 
 def register_queryset(*, user, request=None, clearance=None, content_type_id=None, expiring_days=None, day=None):
     """Every classified item the viewer may read, across all marked models, as one UNION sorted in SQL (earliest
     保密期限 first, then the higher 密级, then the title): a page of the register reads only its own rows.
-    Rows are tuples of REGISTER_COLUMNS; `register_rows_for` turns them into RegisterRows. None if no model applies."""
+    Rows are tuples of REGISTER_QUERY_COLUMNS; `register_rows_for` turns them into RegisterRows. None if no model
+    applies."""
     day = day or timezone.localdate()
     q = access.access_q(access.viewer_for(user, request))
     branches = []
@@ -131,7 +132,7 @@ def register_queryset(*, user, request=None, clearance=None, content_type_id=Non
                 r_classifier=F("classifier_id"),
                 r_sort=Coalesce("secrecy_until", Value(datetime.date.max)),
             )
-            .values_list(*REGISTER_COLUMNS, "r_sort")
+            .values_list(*REGISTER_QUERY_COLUMNS, "r_sort")
         )
     if not branches:
         return None

@@ -94,7 +94,7 @@ class QuestionViewSet(ModelViewSet):
         "classifier",
         "scope",
     ]
-    # The listing is filtered to what the editor may read, so it shows the text; __str__ names a classified one.
+    # The listing is filtered to what the editor may read, so it shows the text.
     list_display = ["text_preview", "category", "clearance", "active"]
     list_filter = ["category", "clearance", "active"]
     search_fields = ["tags", "versions__text"]
